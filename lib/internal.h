@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Definitions shared by the library's own source files; never installed. */
+#ifndef EUNOMIA_INTERNAL_H
+#define EUNOMIA_INTERNAL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <eunomia/eunomia.h>
+#include <eunomia/plugin.h>
+
+#define EUN_HIDDEN __attribute__((visibility("hidden")))
+
+struct ring_buffer;
+struct bpf_object;
+
+/* A loaded plugin file. */
+struct eun_plugin {
+	const struct eun_plugin_desc *desc;
+	void *dl;          /* dlopen handle */
+	char *path;
+	size_t max_record; /* largest record_size over the plugin's event types */
+};
+
+/* One parsed config value (common keys and plugin keys alike). */
+struct config_value {
+	const struct eun_config_key *key;
+	char *text;        /* validated text, or the default */
+	uint64_t uint_val; /* for UINT and BOOL */
+};
+
+struct eun_tracker {
+	struct eun_ctx *ctx;
+	struct eun_plugin *plugin;
+	void *state;                  /* the plugin's instance */
+	enum eun_tracker_state st;
+	struct config_value *config;  /* common keys first, then plugin keys */
+	size_t n_config;
+	struct bpf_object *obj;       /* as given to host->prepare_bpf, may be NULL */
+	struct ring_buffer *rb;       /* while running */
+	void *decode_buf;             /* plugin->max_record bytes when decode is set */
+	uint64_t events, decode_errors;
+	int cb_status;                /* negative callback return seen during a drain */
+};
+
+struct eun_ctx {
+	struct eun_plugin **plugins;
+	size_t n_plugins;
+	struct eun_tracker **trackers;
+	size_t n_trackers;
+	eun_event_fn event_fn;
+	void *event_cookie;
+	int epfd;                 /* stable fd handed to embedders */
+	unsigned max_latency_ms;
+	uint64_t boot_to_real_ns; /* add to CLOCK_BOOTTIME ns to get epoch ns */
+	bool captured_libbpf;
+};
+
+/* A record being delivered; lives on the stack of the drain loop. */
+struct eun_event {
+	struct eun_tracker *tracker;
+	const struct eun_event_type *type;
+	const struct eun_record_header *hdr;
+	const uint8_t *rec; /* == (const uint8_t *)hdr */
+	size_t len;
+};
+
+/* ---- opts helpers (libbpf rules) ---- */
+
+/* True if opts is NULL, or its sz is sane and every byte past what this
+ * library knows (known_sz) is zero. Sets the error text otherwise. */
+EUN_HIDDEN bool opts_valid(const void *opts, size_t known_sz, const char *type_name);
+/* Member of opts if the caller's struct is big enough to hold it, else dflt. */
+#define OPTS_HAS(opts, field) \
+	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field))
+#define OPTS_GET(opts, field, dflt) (OPTS_HAS(opts, field) ? (opts)->field : (dflt))
+
+/* ---- errors and logging (log.c) ---- */
+
+/* Set eun_last_error() text and return -err (err is a positive errno). */
+EUN_HIDDEN int set_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+EUN_HIDDEN int set_error_v(int err, const char *fmt, va_list ap);
+/* Reset the error text at the start of a public call. */
+EUN_HIDDEN void clear_error(void);
+EUN_HIDDEN void log_msg(enum eun_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+EUN_HIDDEN void log_msg_v(enum eun_log_level lvl, const char *fmt, va_list ap);
+/* Start/stop forwarding libbpf's print output to the log callback. */
+EUN_HIDDEN void libbpf_logs_capture(bool on);
+
+/* ---- plugins (plugin_loader.c, plugin_validate.c) ---- */
+
+/* dlopen path, check entry symbol, ABI version and descriptor. */
+EUN_HIDDEN int plugin_open(const char *path, struct eun_plugin **out);
+EUN_HIDDEN void plugin_close(struct eun_plugin *p);
+/* Check a descriptor (ABI version already accepted). 0 or -EINVAL + error text naming the problem. */
+EUN_HIDDEN int plugin_validate(const struct eun_plugin_desc *d, const char *path);
+/* Load every plugin found on the search path into ctx. */
+EUN_HIDDEN int plugin_discover(struct eun_ctx *ctx, const char *opt_path, bool no_default);
+/* Add an opened plugin to ctx; -EEXIST if the name is taken. */
+EUN_HIDDEN int ctx_add_plugin(struct eun_ctx *ctx, struct eun_plugin *p);
+
+/* ---- config (config.c) ---- */
+
+/* Build t->config from the plugin's keys plus the common ones and the
+ * user's entries; refuses unknown keys and bad values naming the key. */
+EUN_HIDDEN int config_build(struct eun_tracker *t, const struct eun_config_entry *entries, size_t n);
+EUN_HIDDEN void config_free(struct eun_tracker *t);
+EUN_HIDDEN const struct config_value *config_find(const struct eun_tracker *t, const char *key);
+/* Check a value's text against its key; 0 or -EINVAL + error text. */
+EUN_HIDDEN int config_parse(const struct eun_config_key *k, const char *text, uint64_t *uint_out);
+
+/* ---- host table and BPF object settings (host.c, bpf_settings.c) ---- */
+
+EUN_HIDDEN extern const struct eun_host core_host;
+/* Apply filters/ring size/wakeup to obj per t's config. */
+EUN_HIDDEN int bpf_settings_apply(struct eun_tracker *t, struct bpf_object *obj);
+/* Kernel-side drop counter of a loaded object (0 if it has none). */
+EUN_HIDDEN uint64_t bpf_settings_read_drops(struct bpf_object *obj);
+
+/* ---- kernel environment (kernel_env.c) ---- */
+
+/* Check privileges and BTF, mount tracefs when missing and allowed. 0 or -errno. */
+EUN_HIDDEN int kernel_env_prepare(void);
+
+/* ---- event loop (event_loop.c) ---- */
+
+/* Attach / detach a started tracker's ring buffer to the ctx's epoll. */
+EUN_HIDDEN int event_loop_add(struct eun_tracker *t);
+EUN_HIDDEN void event_loop_remove(struct eun_tracker *t);
+/* Turn one raw sample into an event and hand it to the callback. */
+EUN_HIDDEN int event_dispatch(struct eun_tracker *t, const void *raw, size_t len);
+
+/* ---- field values (field_value.c) ---- */
+
+/* True if field f is an integer type (incl. BOOL). */
+EUN_HIDDEN bool field_is_int(const struct eun_field *f);
+EUN_HIDDEN bool field_is_signed(const struct eun_field *f);
+/* Raw integer of field f in record rec (sign-extended for signed types). */
+EUN_HIDDEN uint64_t field_read_u64(const struct eun_field *f, const uint8_t *rec);
+/* Length of a STR field up to its first NUL or its size. */
+EUN_HIDDEN size_t field_str_len(const struct eun_field *f, const uint8_t *rec);
+/* Plain text of a field's value (no quoting), snprintf semantics. */
+EUN_HIDDEN int field_format(const struct eun_field *f, const uint8_t *rec, char *buf, size_t size);
+
+/* ---- output buffer with snprintf semantics (outbuf.c) ---- */
+
+struct outbuf {
+	char *buf;
+	size_t size;
+	size_t len; /* length the full output needs so far */
+};
+EUN_HIDDEN void outbuf_init(struct outbuf *o, char *buf, size_t size);
+EUN_HIDDEN void outbuf_putc(struct outbuf *o, char c);
+EUN_HIDDEN void outbuf_write(struct outbuf *o, const char *s, size_t n);
+EUN_HIDDEN void outbuf_puts(struct outbuf *o, const char *s);
+EUN_HIDDEN void outbuf_printf(struct outbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* NUL-terminate and return the full length (as int, or -EOVERFLOW). */
+EUN_HIDDEN int outbuf_finish(struct outbuf *o);
+
+#endif /* EUNOMIA_INTERNAL_H */
