@@ -70,10 +70,11 @@ struct eun_host {
 	void (*set_error)(struct eun_tracker *t, const char *fmt, ...)
 		__attribute__((format(printf, 2, 3)));
 	/* Validated value of a declared config key, or its default; borrowed
-	 * until destroy(). NULL if the key was not declared. */
+	 * until destroy(). "" if unset (no value, no default); NULL if the key
+	 * was not declared. */
 	const char *(*config_str)(struct eun_tracker *t, const char *key);
-	/* Same, parsed: 0 on success, -ENOENT if undeclared, -EINVAL if the
-	 * key is of another type. */
+	/* Same, parsed: 0 on success, -ENODATA if unset, -ENOENT if
+	 * undeclared, -EINVAL if the key is of another type. */
 	int (*config_uint)(struct eun_tracker *t, const char *key, uint64_t *out);
 	int (*config_bool)(struct eun_tracker *t, const char *key, int *out);
 	/* Apply the common per-tracker settings (pid/uid/comm filters, ring

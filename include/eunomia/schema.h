@@ -76,7 +76,7 @@ enum eun_config_type {
 struct eun_config_key {
 	const char *name;          /* [a-z0-9_]+ */
 	const char *description;   /* may be NULL */
-	const char *default_value; /* text form; must itself be valid; NULL means "" or 0 */
+	const char *default_value; /* text form, must itself be valid; NULL: unset unless given */
 	uint32_t type;             /* enum eun_config_type */
 	uint32_t reserved_;        /* must be 0 */
 	uint64_t min, max;         /* for UINT; both 0 means no bounds */

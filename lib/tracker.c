@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Tracker instances: create from a plugin and config, start, stop, free, stats. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Comma-separated names of the ctx's plugins, for "unknown tracker" messages. */
+static void list_trackers(const struct eun_ctx *ctx, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	snprintf(buf, size, "none found");
+	for (size_t i = 0; i < ctx->n_plugins && len < size; i++)
+		len += snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+				ctx->plugins[i]->desc->name);
+}
+
+static int add_to_ctx(struct eun_ctx *ctx, struct eun_tracker *t)
+{
+	struct eun_tracker **grown = realloc(ctx->trackers, (ctx->n_trackers + 1) * sizeof(*grown));
+
+	if (!grown)
+		return set_error(ENOMEM, "out of memory");
+	ctx->trackers = grown;
+	ctx->trackers[ctx->n_trackers++] = t;
+	return 0;
+}
+
+static void remove_from_ctx(struct eun_ctx *ctx, struct eun_tracker *t)
+{
+	for (size_t i = 0; i < ctx->n_trackers; i++) {
+		if (ctx->trackers[i] != t)
+			continue;
+		memmove(&ctx->trackers[i], &ctx->trackers[i + 1],
+			(ctx->n_trackers - i - 1) * sizeof(*ctx->trackers));
+		ctx->n_trackers--;
+		return;
+	}
+}
+
+/* Release what eun_tracker_new() allocated before the plugin instance exists. */
+static void tracker_release(struct eun_tracker *t)
+{
+	config_free(t);
+	free(t->decode_buf);
+	free(t);
+}
+
+struct eun_tracker *eun_tracker_new(struct eun_ctx *ctx, const char *name,
+				    const struct eun_tracker_opts *opts)
+{
+	struct eun_plugin *p;
+	struct eun_tracker *t;
+	char names[512];
+	int err;
+
+	clear_error();
+	if (!ctx || !name) {
+		errno = -set_error(EINVAL, "eun_tracker_new: ctx and name are required");
+		return NULL;
+	}
+	if (!opts_valid(opts, sizeof(*opts), "eun_tracker_opts")) {
+		errno = EINVAL;
+		return NULL;
+	}
+	p = (struct eun_plugin *)eun_plugin_find(ctx, name);
+	if (!p) {
+		list_trackers(ctx, names, sizeof(names));
+		errno = -set_error(ENOENT, "unknown tracker '%s'; available: %s (plugins are searched "
+				   "in EUNOMIA_PLUGIN_PATH and %s)", name, names, EUN_PLUGINDIR);
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		errno = -set_error(ENOMEM, "out of memory");
+		return NULL;
+	}
+	t->ctx = ctx;
+	t->plugin = p;
+	err = config_build(t, OPTS_GET(opts, config, NULL), OPTS_GET(opts, n_config, 0));
+	if (!err && p->desc->decode && !(t->decode_buf = calloc(1, p->max_record)))
+		err = set_error(ENOMEM, "out of memory");
+	if (!err) {
+		err = p->desc->create(t, &core_host, &t->state);
+		if (err >= 0 && !t->state)
+			err = set_error(EINVAL, "tracker '%s': create() succeeded without an instance",
+					name);
+		if (err < 0 && !*eun_last_error())
+			set_error(-err, "tracker '%s' could not be created: %s", name, strerror(-err));
+	}
+	if (!err && (err = add_to_ctx(ctx, t)))
+		p->desc->destroy(t->state);
+	if (err < 0) {
+		tracker_release(t);
+		errno = -err;
+		return NULL;
+	}
+	return t;
+}
+
+int eun_tracker_start(struct eun_tracker *t)
+{
+	const char *name = t->plugin->desc->name;
+	int err;
+
+	clear_error();
+	if (t->st == EUN_TRACKER_RUNNING)
+		return 0;
+	if (t->st == EUN_TRACKER_FAILED)
+		return set_error(EINVAL, "tracker '%s' failed to start before; free it and create a new one",
+				 name);
+	if ((err = kernel_env_prepare()))
+		return err;
+	err = t->plugin->desc->start(t->state);
+	if (err < 0) {
+		if (!*eun_last_error())
+			set_error(-err, "tracker '%s' could not start: %s", name, strerror(-err));
+		t->st = EUN_TRACKER_FAILED;
+		return err;
+	}
+	if ((err = event_loop_add(t))) {
+		t->plugin->desc->stop(t->state);
+		t->st = EUN_TRACKER_FAILED;
+		return err;
+	}
+	t->st = EUN_TRACKER_RUNNING;
+	return 0;
+}
+
+int eun_tracker_stop(struct eun_tracker *t)
+{
+	int err;
+
+	clear_error();
+	if (t->st != EUN_TRACKER_RUNNING)
+		return 0;
+	err = t->plugin->desc->stop(t->state);
+	event_loop_remove(t);
+	t->st = EUN_TRACKER_STOPPED;
+	if (err < 0 && !*eun_last_error())
+		set_error(-err, "tracker '%s' could not stop cleanly: %s", t->plugin->desc->name,
+			  strerror(-err));
+	return err < 0 ? err : 0;
+}
+
+void eun_tracker_free(struct eun_tracker *t)
+{
+	if (!t)
+		return;
+	eun_tracker_stop(t);
+	t->plugin->desc->destroy(t->state);
+	remove_from_ctx(t->ctx, t);
+	tracker_release(t);
+}
+
+enum eun_tracker_state eun_tracker_state(const struct eun_tracker *t)
+{
+	return t->st;
+}
+
+const char *eun_tracker_name(const struct eun_tracker *t)
+{
+	return t->plugin->desc->name;
+}
+
+const struct eun_plugin *eun_tracker_plugin(const struct eun_tracker *t)
+{
+	return t->plugin;
+}
+
+int eun_tracker_stats(const struct eun_tracker *t, struct eun_tracker_stats *st)
+{
+	struct eun_tracker_stats full = {
+		.sz = sizeof(full),
+		.events = t->events,
+		.kernel_drops = bpf_settings_read_drops(t->obj),
+		.decode_errors = t->decode_errors,
+	};
+
+	clear_error();
+	if (!st || st->sz < offsetof(struct eun_tracker_stats, events))
+		return set_error(EINVAL, "eun_tracker_stats: st must be set up with EUN_OPTS()");
+	/* Copy only what the caller's (possibly older) struct can hold. */
+	memcpy((char *)st + sizeof(st->sz), (char *)&full + sizeof(full.sz),
+	       (st->sz < sizeof(full) ? st->sz : sizeof(full)) - sizeof(full.sz));
+	return 0;
+}
+
+int eun_tracker_inject(struct eun_tracker *t, const void *raw, size_t len)
+{
+	clear_error();
+	if (!t || !raw)
+		return set_error(EINVAL, "eun_tracker_inject: tracker and data are required");
+	return event_dispatch(t, raw, len);
+}
