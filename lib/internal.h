@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <eunomia/eunomia.h>
 #include <eunomia/plugin.h>
@@ -30,6 +31,7 @@ struct config_value {
 	const struct eun_config_key *key;
 	char *text;        /* validated text, or the default */
 	uint64_t uint_val; /* for UINT and BOOL */
+	bool set;          /* given by the user or defaulted */
 };
 
 struct eun_tracker {
@@ -66,6 +68,7 @@ struct eun_event {
 	const struct eun_record_header *hdr;
 	const uint8_t *rec; /* == (const uint8_t *)hdr */
 	size_t len;
+	char comm[EUN_COMM_LEN + 1]; /* hdr->comm, always NUL-terminated */
 };
 
 /* ---- opts helpers (libbpf rules) ---- */
@@ -144,6 +147,9 @@ EUN_HIDDEN uint64_t field_read_u64(const struct eun_field *f, const uint8_t *rec
 EUN_HIDDEN size_t field_str_len(const struct eun_field *f, const uint8_t *rec);
 /* Plain text of a field's value (no quoting), snprintf semantics. */
 EUN_HIDDEN int field_format(const struct eun_field *f, const uint8_t *rec, char *buf, size_t size);
+struct outbuf;
+/* Append the same text as field_format() to o. */
+EUN_HIDDEN void field_put(struct outbuf *o, const struct eun_field *f, const uint8_t *rec);
 
 /* ---- output buffer with snprintf semantics (outbuf.c) ---- */
 

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Render an event as one JSON object. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Length of the well-formed UTF-8 sequence (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF) that starts with a byte >= 0x80 at
+ * s, n bytes being available; 0 if there is none. */
+static size_t utf8_seq_len(const uint8_t *s, size_t n)
+{
+	uint8_t lo = 0x80, hi = 0xbf; /* allowed range of the second byte */
+	size_t len;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		if (s[0] == 0xe0)
+			lo = 0xa0;
+		else if (s[0] == 0xed)
+			hi = 0x9f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		if (s[0] == 0xf0)
+			lo = 0x90;
+		else if (s[0] == 0xf4)
+			hi = 0x8f;
+	} else {
+		return 0;
+	}
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* A JSON string of n arbitrary bytes: valid UTF-8 passes through, each
+ * byte of an invalid sequence becomes \u00XX. */
+static void json_put_string(struct outbuf *o, const char *str, size_t n)
+{
+	const uint8_t *s = (const uint8_t *)str;
+	size_t i = 0, seq;
+
+	outbuf_putc(o, '"');
+	while (i < n) {
+		uint8_t c = s[i];
+
+		if (c >= 0x80) {
+			seq = utf8_seq_len(s + i, n - i);
+			if (seq) {
+				outbuf_write(o, str + i, seq);
+				i += seq;
+				continue;
+			}
+			outbuf_printf(o, "\\u%04x", c);
+		} else if (c == '"' || c == '\\') {
+			outbuf_putc(o, '\\');
+			outbuf_putc(o, (char)c);
+		} else if (c == '\n') {
+			outbuf_puts(o, "\\n");
+		} else if (c == '\t') {
+			outbuf_puts(o, "\\t");
+		} else if (c == '\r') {
+			outbuf_puts(o, "\\r");
+		} else if (c == '\b') {
+			outbuf_puts(o, "\\b");
+		} else if (c == '\f') {
+			outbuf_puts(o, "\\f");
+		} else if (c < 0x20) {
+			outbuf_printf(o, "\\u%04x", c);
+		} else {
+			outbuf_putc(o, (char)c);
+		}
+		i++;
+	}
+	outbuf_putc(o, '"');
+}
+
+/* ,"key": */
+static void json_put_key(struct outbuf *o, const char *key)
+{
+	outbuf_putc(o, ',');
+	json_put_string(o, key, strlen(key));
+	outbuf_putc(o, ':');
+}
+
+static void json_put_field(struct outbuf *o, const struct eun_field *f, const uint8_t *rec)
+{
+	switch (f->type) {
+	case EUN_FIELD_STR:
+		json_put_string(o, (const char *)rec + f->offset, field_str_len(f, rec));
+		break;
+	case EUN_FIELD_IPV4:
+	case EUN_FIELD_IPV6:
+		/* Addresses in text form need no escaping. */
+		outbuf_putc(o, '"');
+		field_put(o, f, rec);
+		outbuf_putc(o, '"');
+		break;
+	case EUN_FIELD_BOOL:
+		field_put(o, f, rec);
+		break;
+	default:
+		/* JSON numbers are decimal, whatever EUN_FIELD_F_HEX asks for text. */
+		if (field_is_signed(f))
+			outbuf_printf(o, "%" PRId64, (int64_t)field_read_u64(f, rec));
+		else
+			outbuf_printf(o, "%" PRIu64, field_read_u64(f, rec));
+		break;
+	}
+}
+
+int eun_event_to_json(const struct eun_event *ev, char *buf, size_t size)
+{
+	const struct eun_event_type *et;
+	const char *s;
+	struct outbuf o;
+
+	clear_error();
+	if (!ev || (!buf && size))
+		return set_error(EINVAL, "eun_event_to_json: ev must not be NULL, nor buf unless size is 0");
+	et = ev->type;
+	outbuf_init(&o, buf, size);
+	outbuf_printf(&o, "{\"ts\":%" PRIu64, eun_event_ts(ev));
+	json_put_key(&o, "tracker");
+	s = eun_event_tracker_name(ev);
+	json_put_string(&o, s, strlen(s));
+	json_put_key(&o, "type");
+	json_put_string(&o, et->name, strlen(et->name));
+	outbuf_printf(&o, ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"uid\":%" PRIu32,
+		      ev->hdr->pid, ev->hdr->tid, ev->hdr->uid);
+	json_put_key(&o, "comm");
+	json_put_string(&o, ev->comm, strlen(ev->comm));
+	outbuf_printf(&o, ",\"cgroup_id\":%" PRIu64, (uint64_t)ev->hdr->cgroup_id);
+	for (uint32_t i = 0; i < et->n_fields; i++) {
+		json_put_key(&o, et->fields[i].name);
+		json_put_field(&o, &et->fields[i], ev->rec);
+	}
+	outbuf_putc(&o, '}');
+	return outbuf_finish(&o);
+}
