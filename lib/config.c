@@ -55,9 +55,13 @@ static int parse_uint(const struct eun_config_key *k, const char *s, uint64_t *o
 	unsigned long long v;
 
 	errno = 0;
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+	if (!*s || *s == '-' || *s == '+' || *s == ' ' || !strcmp(s, "0x") || !strcmp(s, "0X"))
 		return set_error(EINVAL, "'%s' is not an unsigned number", s);
-	v = strtoull(s, &end, 0);
+	/* Decimal, or hex with 0x; a leading 0 is not octal. */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		v = strtoull(s + 2, &end, 16);
+	else
+		v = strtoull(s, &end, 10);
 	if (*end || errno)
 		return set_error(EINVAL, "'%s' is not an unsigned number%s", s,
 				 errno == ERANGE ? " (too large)" : "");

@@ -52,7 +52,11 @@ void clear_error(void)
 
 int set_error_v(int err, const char *fmt, va_list ap)
 {
-	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	/* Through a copy: callers may wrap the previous error text in a new one. */
+	char msg[sizeof(last_error)];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	memcpy(last_error, msg, sizeof(msg));
 	return -err;
 }
 

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * BPF side of the `files` tracker: one record per open, openat and openat2
+ * call, with path, flags, mode, directory fd and result.
+ *
+ * Only the syscall exit tracepoints are used. The arguments are read back
+ * at exit from the task's saved user registers, which saves the
+ * enter-program plus hash-map stash (an update and a delete per call) that
+ * would otherwise cost more than everything else here together.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include <eunomia/bpf/eunomia.bpf.h>
+#include "files.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Syscall arguments in the user registers saved at syscall entry. */
+#if defined(__TARGET_ARCH_x86)
+#define SYSCALL_ARG0(regs) BPF_CORE_READ(regs, di)
+#define SYSCALL_ARG1(regs) BPF_CORE_READ(regs, si)
+#define SYSCALL_ARG2(regs) BPF_CORE_READ(regs, dx)
+#define SYSCALL_ARG3(regs) BPF_CORE_READ(regs, r10)
+#elif defined(__TARGET_ARCH_arm64)
+/* x0 already holds the return value at exit; the first argument is kept in orig_x0. */
+#define SYSCALL_ARG0(regs) BPF_CORE_READ(regs, orig_x0)
+#define SYSCALL_ARG1(regs) BPF_CORE_READ(regs, regs[1])
+#define SYSCALL_ARG2(regs) BPF_CORE_READ(regs, regs[2])
+#define SYSCALL_ARG3(regs) BPF_CORE_READ(regs, regs[3])
+#else
+#error "files.bpf.c: syscall argument registers are only defined for x86 and arm64; add them for this architecture"
+#endif
+
+/* Generic values, shared by x86 and arm64. */
+#define AT_FDCWD -100
+#define O_CREAT 0100
+#define O_TMPFILE_ 020000000 /* __O_TMPFILE */
+
+enum { SYS_OPEN, SYS_OPENAT, SYS_OPENAT2 };
+
+/* Set by the plugin from its `failed_only` config key. */
+const volatile __u8 files_cfg_failed_only = 0;
+
+static __always_inline int trace_open(struct trace_event_raw_sys_exit *ctx, int sys)
+{
+	struct files_open_event *e;
+	struct pt_regs *regs;
+	const char *path;
+	__u64 flags, mode;
+	int dfd;
+
+	if (!eun_should_trace())
+		return 0;
+	if (files_cfg_failed_only && ctx->ret >= 0)
+		return 0;
+	e = eun_record_reserve(sizeof(*e), FILES_OPEN);
+	if (!e)
+		return 0;
+
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (sys == SYS_OPEN) { /* open(path, flags, mode) */
+		dfd = AT_FDCWD;
+		path = (const char *)SYSCALL_ARG0(regs);
+		flags = SYSCALL_ARG1(regs);
+		mode = SYSCALL_ARG2(regs);
+	} else {               /* openat(dfd, path, flags, mode), openat2(dfd, path, how, size) */
+		dfd = SYSCALL_ARG0(regs);
+		path = (const char *)SYSCALL_ARG1(regs);
+		if (sys == SYS_OPENAT) {
+			flags = SYSCALL_ARG2(regs);
+			mode = SYSCALL_ARG3(regs);
+		} else {
+			struct open_how how = {};
+
+			bpf_probe_read_user(&how, 2 * sizeof(__u64), (const void *)SYSCALL_ARG2(regs));
+			flags = how.flags;
+			mode = how.mode;
+		}
+	}
+	/* As the kernel does: the mode only counts when a file may be created
+	 * (openat2 refuses a mode otherwise, so it is shown as given). */
+	if (sys != SYS_OPENAT2 && !(flags & (O_CREAT | O_TMPFILE_)))
+		mode = 0;
+
+	e->ret = ctx->ret;
+	e->flags = flags;
+	e->mode = mode;
+	e->dfd = dfd;
+	e->pad_ = 0;
+	if (sys == SYS_OPEN)
+		__builtin_memcpy(e->syscall, "open\0\0\0", FILES_SYSCALL_LEN);
+	else if (sys == SYS_OPENAT)
+		__builtin_memcpy(e->syscall, "openat\0", FILES_SYSCALL_LEN);
+	else
+		__builtin_memcpy(e->syscall, "openat2", FILES_SYSCALL_LEN);
+	bpf_probe_read_user_str(e->path, sizeof(e->path), path);
+
+	eun_record_submit(e);
+	return 0;
+}
+
+/* Only on architectures that still have open(2) (x86); the plugin skips it elsewhere. */
+SEC("tp/syscalls/sys_exit_open")
+int handle_open(struct trace_event_raw_sys_exit *ctx)
+{
+	return trace_open(ctx, SYS_OPEN);
+}
+
+SEC("tp/syscalls/sys_exit_openat")
+int handle_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	return trace_open(ctx, SYS_OPENAT);
+}
+
+SEC("tp/syscalls/sys_exit_openat2")
+int handle_openat2(struct trace_event_raw_sys_exit *ctx)
+{
+	return trace_open(ctx, SYS_OPENAT2);
+}
