@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* Log callback, per-thread error text, version queries and opts checks. */
 #include <stdio.h>
 #include <string.h>
@@ -30,6 +30,11 @@ eun_log_fn eun_set_log_fn(eun_log_fn fn, void *cookie)
 const char *eun_last_error(void)
 {
 	return last_error;
+}
+
+const char *eun_plugin_install_dir(void)
+{
+	return EUN_PLUGINDIR;
 }
 
 const char *eun_version(void)

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
  * libeunomia: run eBPF tracker plugins and receive their events.
  *
@@ -60,6 +60,9 @@ EUN_API const char *eun_version(void);
 
 /* Plugin ABI version this library speaks. */
 EUN_API void eun_plugin_abi_version(unsigned *major, unsigned *minor);
+
+/* Directory plugins were installed to with this library; searched last. */
+EUN_API const char *eun_plugin_install_dir(void);
 
 /* ---- context ---------------------------------------------------------- */
 
@@ -149,14 +152,19 @@ struct eun_tracker_opts {
 	size_t :0;
 };
 
-/* Create an instance of tracker `name`. Bad config is refused here with a message naming the key. */
+/* Create an instance of tracker `name`. NULL with errno ENOENT for an unknown
+ * tracker, EINVAL for bad opts or config (the message names the key), or
+ * what the plugin's create() returned. */
 EUN_API struct eun_tracker *eun_tracker_new(struct eun_ctx *ctx, const char *name,
 					    const struct eun_tracker_opts *opts);
 
-/* Load and attach the tracker's BPF programs (mounts tracefs if needed and allowed). 0 or -errno. */
+/* Load and attach the tracker's BPF programs (mounts tracefs if needed and
+ * allowed). 0 or -errno: -EPERM without privileges, -ENOTSUP when the kernel
+ * lacks BTF or tracefs, else what the plugin's start() returned. */
 EUN_API int eun_tracker_start(struct eun_tracker *t);
 
-/* Detach the tracker, after delivering what its ring buffer still holds. 0 or -errno. */
+/* Detach the tracker, then deliver what its ring buffer still holds through
+ * the event callback (a negative callback return discards the rest). 0 or -errno. */
 EUN_API int eun_tracker_stop(struct eun_tracker *t);
 
 /* Stop if running, remove every kernel object of the tracker, free it. NULL is ignored. */
@@ -188,7 +196,8 @@ EUN_API int eun_tracker_stats(const struct eun_tracker *t, struct eun_tracker_st
 
 /* Deliver a raw sample through the tracker's decode and callback path as if
  * it came from the kernel (replay, tests). Returns 1 if delivered, 0 if the
- * plugin dropped it, or -errno (counted as a decode error). */
+ * plugin dropped it, the callback's value if it was negative, or -errno for
+ * a malformed sample (counted as a decode error). */
 EUN_API int eun_tracker_inject(struct eun_tracker *t, const void *raw, size_t len);
 
 /* ---- events ----------------------------------------------------------- */

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/* `eunomia run`: start trackers and write their events until told to stop. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <eunomia/eunomia.h>
+
+#include "commands.h"
+#include "ctx_open.h"
+#include "diag.h"
+#include "exit_codes.h"
+#include "output.h"
+#include "run_opts.h"
+#include "signals.h"
+#include "tracker_config.h"
+
+/* Longest single wait for events, so that the duration and signals are
+ * noticed promptly. */
+#define POLL_INTERVAL_MS 100
+
+/* What one run owns. */
+struct run {
+	struct eun_ctx *ctx;
+	struct eun_tracker **trackers; /* n_trackers, in the order given */
+	size_t n_trackers;
+	struct output *out;
+};
+
+/* Event callback: write the event; a write failure stops the poll. Once
+ * the output has failed, later events (e.g. delivered by stop) are dropped. */
+static int write_event(const struct eun_event *ev, void *cookie)
+{
+	struct output *out = cookie;
+
+	if (output_error(out))
+		return 0;
+	return output_write_event(out, ev);
+}
+
+/* Report that `action` (e.g. "start") failed for tracker `name` with err.
+ * libeunomia's messages name the tracker; strerror() is the fallback. */
+static void report_tracker_failure(const char *action, const char *name, int err)
+{
+	const char *msg = eun_last_error();
+
+	if (msg && *msg)
+		cli_error("%s", msg);
+	else
+		cli_error("cannot %s tracker '%s': %s", action, name, strerror(-err));
+}
+
+/* Report why eun_tracker_new() failed with err. Returns the exit status:
+ * refused configuration is a usage error. */
+static int report_tracker_new_error(const char *name, int err)
+{
+	report_tracker_failure("create", name, err);
+	if (err != -EINVAL && err != -ERANGE)
+		return CLI_EXIT_RUNTIME;
+	fprintf(stderr, "Try 'eunomia list %s' for its config keys.\n", name);
+	return CLI_EXIT_USAGE;
+}
+
+/* Create one tracker with its config entries. Returns the exit status (0: created). */
+static int create_tracker(struct run *r, const struct run_opts *o, const char *name)
+{
+	struct tracker_config cfg;
+	struct eun_tracker *t;
+	int err;
+
+	if (!eun_plugin_find(r->ctx, name))
+		return report_unknown_tracker(r->ctx, "run", name);
+	if (tracker_config_build(&cfg, o, name) < 0) {
+		cli_error("out of memory");
+		return CLI_EXIT_RUNTIME;
+	}
+	EUN_OPTS(eun_tracker_opts, opts, .config = cfg.entries, .n_config = cfg.n_entries);
+	t = eun_tracker_new(r->ctx, name, &opts);
+	err = -errno;
+	tracker_config_free(&cfg);
+	if (!t)
+		return report_tracker_new_error(name, err);
+	r->trackers[r->n_trackers++] = t;
+	return CLI_EXIT_OK;
+}
+
+/* Create every tracker of the run. Returns the exit status (0: all created). */
+static int create_trackers(struct run *r, const struct run_opts *o)
+{
+	int code = CLI_EXIT_OK;
+
+	r->trackers = calloc(o->n_trackers, sizeof(*r->trackers));
+	if (!r->trackers) {
+		cli_error("out of memory");
+		return CLI_EXIT_RUNTIME;
+	}
+	for (size_t i = 0; code == CLI_EXIT_OK && i < o->n_trackers; i++)
+		code = create_tracker(r, o, o->trackers[i]);
+	return code;
+}
+
+/* Start every tracker. Returns the exit status matching the first failure. */
+static int start_trackers(struct run *r)
+{
+	for (size_t i = 0; i < r->n_trackers; i++) {
+		int err = eun_tracker_start(r->trackers[i]);
+
+		if (err < 0) {
+			report_tracker_failure("start", eun_tracker_name(r->trackers[i]), err);
+			return exit_code_for_start_error(err);
+		}
+	}
+	return CLI_EXIT_OK;
+}
+
+/* Milliseconds on the monotonic clock. */
+static uint64_t monotonic_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000u + (uint64_t)now.tv_nsec / 1000000u;
+}
+
+/* Deliver events until the duration (0: none) has passed, a stop signal
+ * arrives or the output fails. Returns the exit status of the loop itself;
+ * output failures are reported when the output is closed. */
+static int poll_until_stopped(struct run *r, double duration_s)
+{
+	uint64_t deadline = monotonic_ms() + (uint64_t)(duration_s * 1000.0 + 0.5);
+
+	while (!stop_requested()) {
+		int timeout = POLL_INTERVAL_MS, n;
+
+		if (duration_s > 0) {
+			uint64_t now = monotonic_ms();
+
+			if (now >= deadline)
+				break;
+			if (deadline - now < POLL_INTERVAL_MS)
+				timeout = (int)(deadline - now);
+		}
+		n = eun_ctx_poll(r->ctx, timeout);
+		if (output_error(r->out))
+			break;
+		if (n == -EINTR)
+			continue;
+		if (n < 0) {
+			cli_error("cannot read events: %s", library_error(n));
+			return CLI_EXIT_RUNTIME;
+		}
+		if (n > 0 && output_flush(r->out) < 0)
+			break;
+	}
+	return CLI_EXIT_OK;
+}
+
+/* Stop every running tracker, which delivers what is still buffered.
+ * Returns code, or CLI_EXIT_RUNTIME if a stop failed. */
+static int stop_trackers(struct run *r, int code)
+{
+	for (size_t i = 0; i < r->n_trackers; i++) {
+		int err;
+
+		if (eun_tracker_state(r->trackers[i]) != EUN_TRACKER_RUNNING)
+			continue;
+		err = eun_tracker_stop(r->trackers[i]);
+		if (err < 0) {
+			report_tracker_failure("stop", eun_tracker_name(r->trackers[i]), err);
+			code = CLI_EXIT_RUNTIME;
+		}
+	}
+	return code;
+}
+
+/* Print each tracker's counters to stderr: all of them with --stats, else
+ * only those of trackers that lost events. Returns code, or
+ * CLI_EXIT_RUNTIME if counters could not be read. */
+static int report_stats(const struct run *r, bool always, int code)
+{
+	for (size_t i = 0; i < r->n_trackers; i++) {
+		EUN_OPTS(eun_tracker_stats, st);
+		const char *name = eun_tracker_name(r->trackers[i]);
+		int err = eun_tracker_stats(r->trackers[i], &st);
+
+		if (err < 0) {
+			cli_error("cannot read the counters of tracker '%s': %s",
+				  name, library_error(err));
+			code = CLI_EXIT_RUNTIME;
+		} else if (always || st.kernel_drops || st.decode_errors) {
+			fprintf(stderr, "eunomia: %s: %" PRIu64 " events, %" PRIu64
+				" kernel drops, %" PRIu64 " decode errors\n",
+				name, st.events, st.kernel_drops, st.decode_errors);
+		}
+	}
+	return code;
+}
+
+/* Close the output; report a write error. Returns code, or CLI_EXIT_RUNTIME. */
+static int close_output(struct run *r, int code)
+{
+	const char *name = output_name(r->out);
+	int err = output_close(r->out);
+
+	r->out = NULL;
+	if (err == 0)
+		return code;
+	cli_error("cannot write to %s: %s", name, strerror(-err));
+	return CLI_EXIT_RUNTIME;
+}
+
+/* Open the output, start the trackers and deliver their events until the
+ * run ends. Returns the exit status. */
+static int trace(struct run *r, const struct run_opts *o)
+{
+	int code;
+
+	r->out = output_open(o->output_path, o->format, r->trackers, r->n_trackers);
+	if (!r->out)
+		return CLI_EXIT_RUNTIME;
+	eun_ctx_set_event_fn(r->ctx, write_event, r->out);
+	code = start_trackers(r);
+	if (code != CLI_EXIT_OK) {
+		/* Drop the events of the trackers that did start. Nothing was
+		 * written, and the start failure is what the exit status reports. */
+		eun_ctx_set_event_fn(r->ctx, NULL, NULL);
+		(void)output_close(r->out);
+		r->out = NULL;
+		return code;
+	}
+	if (output_write_header(r->out) < 0 || output_flush(r->out) < 0)
+		code = CLI_EXIT_RUNTIME;
+	else
+		code = poll_until_stopped(r, o->duration_s);
+	code = stop_trackers(r, code);
+	code = close_output(r, code);
+	return report_stats(r, o->stats, code);
+}
+
+/* Run the trackers named in o. Returns the exit status. */
+static int run_trackers(const struct global_opts *g, const struct run_opts *o)
+{
+	struct run r = { 0 };
+	int code, err = signals_install();
+
+	if (err < 0) {
+		cli_error("cannot install signal handlers: %s", strerror(-err));
+		return CLI_EXIT_RUNTIME;
+	}
+	r.ctx = cli_ctx_open(g, true);
+	if (!r.ctx)
+		return CLI_EXIT_RUNTIME;
+	code = create_trackers(&r, o);
+	if (code == CLI_EXIT_OK)
+		code = trace(&r, o);
+	eun_ctx_free(r.ctx);
+	free(r.trackers);
+	return code;
+}
+
+/* `eunomia run`. */
+int cmd_run(const struct global_opts *g, int argc, char *argv[])
+{
+	struct run_opts o = { 0 };
+	int code = run_opts_parse(&o, argc, argv);
+
+	if (code == CLI_CONTINUE)
+		code = run_trackers(g, &o);
+	run_opts_free(&o);
+	return code;
+}

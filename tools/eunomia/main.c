@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/* eunomia: run eBPF tracker plugins from the command line. Parses the
+ * global options and hands over to the subcommand. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "args.h"
+#include "commands.h"
+#include "diag.h"
+#include "exit_codes.h"
+#include "log.h"
+
+enum global_option {
+	OPT_PLUGIN_PATH = LONG_ONLY_OPTION,
+	OPT_VERBOSE,
+	OPT_HELP,
+};
+
+/* A subcommand: its name and entry point. */
+struct command {
+	const char *name;
+	int (*run)(const struct global_opts *g, int argc, char *argv[]);
+};
+
+static const struct command commands[] = {
+	{ "list", cmd_list },
+	{ "run", cmd_run },
+	{ "version", cmd_version },
+};
+
+/* Print the top-level help. */
+static void print_main_help(FILE *f)
+{
+	fputs("Usage: eunomia [GLOBAL OPTIONS] COMMAND [ARGS]\n"
+	      "\n"
+	      "Run eBPF tracker plugins and write their events.\n"
+	      "\n"
+	      "Commands:\n"
+	      "  list [TRACKER]         list the trackers, or describe one\n"
+	      "  run TRACKER[,...]      run trackers and write their events\n"
+	      "  version                print versions and the plugin search path\n"
+	      "\n"
+	      "Global options (before COMMAND):\n"
+	      "      --plugin-path DIRS  colon-separated directories searched for\n"
+	      "                          plugins before $EUNOMIA_PLUGIN_PATH and the\n"
+	      "                          installed plugin directory\n"
+	      "  -v, --verbose           also print informational and debug messages\n"
+	      "  -h, --help              print this help\n"
+	      "\n"
+	      "Run 'eunomia COMMAND --help' for the options of a command.\n"
+	      "\n", f);
+	exit_codes_print_help(f);
+}
+
+/* Parse the options before the subcommand. Returns CLI_CONTINUE or the exit status. */
+static int parse_global_args(struct global_opts *g, int argc, char *argv[])
+{
+	static const struct option long_options[] = {
+		{ "plugin-path", required_argument, NULL, OPT_PLUGIN_PATH },
+		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ 0 },
+	};
+	int c;
+
+	/* "+": stop at the subcommand, whose options are its own */
+	while ((c = getopt_long(argc, argv, "+:vh", long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_PLUGIN_PATH:
+			g->plugin_path = optarg;
+			break;
+		case 'v':
+		case OPT_VERBOSE:
+			g->verbose = true;
+			break;
+		case 'h':
+		case OPT_HELP:
+			print_main_help(stdout);
+			return finish_stdout(CLI_EXIT_OK);
+		default:
+			return report_bad_option(NULL, c, argv);
+		}
+	}
+	if (optind == argc)
+		return usage_error(NULL, "no command given (list, run or version)");
+	return CLI_CONTINUE;
+}
+
+/* Parse the global options and run the subcommand. */
+int main(int argc, char *argv[])
+{
+	struct global_opts g = { 0 };
+	int code = parse_global_args(&g, argc, argv);
+	const char *name;
+
+	if (code != CLI_CONTINUE)
+		return code;
+	cli_log_install(g.verbose);
+	name = argv[optind];
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return commands[i].run(&g, argc - optind, argv + optind);
+	return usage_error(NULL, "unknown command '%s' (list, run or version)", name);
+}

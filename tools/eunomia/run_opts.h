@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/* Options of `eunomia run`. */
+#ifndef EUNOMIA_CLI_RUN_OPTS_H
+#define EUNOMIA_CLI_RUN_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "output.h"
+
+/* One --set TRACKER.KEY=VALUE; the three strings point into `text`. */
+struct config_setting {
+	char *text; /* owned copy of the argument, cut into the parts below */
+	const char *tracker;
+	const char *key;
+	const char *value;
+};
+
+struct run_opts {
+	char *tracker_list;      /* owned copy of TRACKER[,TRACKER...], cut at the commas */
+	const char **trackers;   /* n_trackers names pointing into tracker_list */
+	size_t n_trackers;
+	enum output_format format;
+	const char *output_path; /* NULL: standard output */
+	double duration_s;       /* 0: until SIGINT or SIGTERM */
+	const char *pid;         /* common config values, NULL if not given */
+	const char *uid;
+	const char *comm;
+	struct config_setting *settings; /* n_settings --set options, in order */
+	size_t n_settings;
+	bool stats;              /* --stats */
+};
+
+/* Parse the arguments of `eunomia run` (argv[0] is "run") into o, which
+ * must be zeroed. Returns CLI_CONTINUE or the exit status; free o with
+ * run_opts_free() in both cases. */
+int run_opts_parse(struct run_opts *o, int argc, char *argv[]);
+
+/* Free what run_opts_parse() allocated. */
+void run_opts_free(struct run_opts *o);
+
+#endif
