@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
  * Record of the `files` tracker (one per open/openat/openat2 call), shared
  * by files.bpf.c and plugins/files.c. Starts with struct eun_record_header.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
  * Records of the `process` tracker (exec, exit, fork), shared by
  * process.bpf.c and plugins/process.c. Every record starts with the common

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
  * Apply the common tracker settings to a plugin's BPF object before load:
  * the eun_cfg_* variables from <eunomia/bpf/eunomia.bpf.h> (found by name

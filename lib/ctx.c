@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* The context: plugin discovery, plugin metadata accessors, tracker list. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
  * The event loop: every running tracker's ring buffer hangs off the ctx's one
  * epoll fd; samples are decoded, checked against the schema and handed to
@@ -166,6 +166,7 @@ int eun_ctx_poll(struct eun_ctx *ctx, int timeout_ms)
 	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
 	struct epoll_event ee[8];
 
+	clear_error();
 	for (;;) {
 		int64_t left = deadline < 0 ? ctx->max_latency_ms : deadline - now_ms();
 		int wait = left < 0 ? 0 : left > ctx->max_latency_ms ? (int)ctx->max_latency_ms : (int)left;

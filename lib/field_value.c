@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* Read a schema field's value out of a record and render it as plain text. */
 #include <arpa/inet.h>
 #include <inttypes.h>

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* Definitions shared by the library's own source files; never installed. */
 #ifndef EUNOMIA_INTERNAL_H
 #define EUNOMIA_INTERNAL_H
@@ -125,8 +125,9 @@ EUN_HIDDEN uint64_t bpf_settings_read_drops(struct bpf_object *obj);
 
 /* ---- kernel environment (kernel_env.c) ---- */
 
-/* Check privileges and BTF, mount tracefs when missing and allowed. 0 or -errno. */
-EUN_HIDDEN int kernel_env_prepare(void);
+/* Check privileges and BTF; mount tracefs when obj (NULL: unknown) has
+ * tracefs-attached programs and it is missing. 0 or -errno. */
+EUN_HIDDEN int kernel_env_prepare(struct bpf_object *obj);
 
 /* ---- event loop (event_loop.c) ---- */
 

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* Check what starting a tracker needs from the kernel, and mount tracefs when missing. */
 #include <linux/capability.h>
 #include <string.h>
@@ -7,6 +7,8 @@
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+
+#include <bpf/libbpf.h>
 
 #include "internal.h"
 
@@ -73,13 +75,30 @@ static int ensure_tracefs(void)
 			 TRACEFS_DIR, strerror(errno), TRACEFS_DIR);
 }
 
-int kernel_env_prepare(void)
+/* True if obj has a program attached through tracefs (tp/ or tracepoint/ sections). */
+static bool uses_tracefs(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+
+	if (!obj)
+		return true; /* unknown: assume it does */
+	bpf_object__for_each_program(prog, obj) {
+		const char *sec = bpf_program__section_name(prog);
+
+		if (bpf_program__autoload(prog) &&
+		    (!strncmp(sec, "tp/", 3) || !strncmp(sec, "tracepoint/", 11)))
+			return true;
+	}
+	return false;
+}
+
+int kernel_env_prepare(struct bpf_object *obj)
 {
 	int err = check_privileges();
 
 	if (!err)
 		err = check_btf();
-	if (!err)
+	if (!err && uses_tracefs(obj))
 		err = ensure_tracefs();
 	return err;
 }

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* Open plugin files, check their ABI version, and discover them on the search path. */
 #include <dirent.h>
 #include <dlfcn.h>

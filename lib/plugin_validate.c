@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* Check a plugin descriptor: metadata, schemas, config keys and operations. */
 #include <string.h>
 
@@ -6,6 +6,9 @@
 
 /* Every ABI 1.x descriptor holds at least the 1.0 members (through decode). */
 #define DESC_SIZE_1_0 (offsetof(struct eun_plugin_desc, decode) + sizeof(void *))
+
+#define KNOWN_FIELD_FLAGS (EUN_FIELD_F_HEX | EUN_FIELD_F_KEY | EUN_FIELD_F_COUNTER | \
+			   EUN_FIELD_F_GAUGE | EUN_FIELD_F_ERRNO)
 
 /* Names in the common header; plugin fields must not reuse them. */
 static const char *const header_names[] = {
@@ -50,6 +53,9 @@ static int check_field(const char *pn, const char *path, const struct eun_event_
 	if (f->type < EUN_FIELD_U8 || f->type >= EUN_FIELD_TYPE_MAX_)
 		return set_error(EINVAL, "plugin '%s' (%s): event '%s' field '%s' has unknown type %u",
 				 pn, path, et->name, fname, f->type);
+	if (f->flags & ~KNOWN_FIELD_FLAGS)
+		return set_error(EINVAL, "plugin '%s' (%s): event '%s' field '%s' has unknown flags 0x%x",
+				 pn, path, et->name, fname, f->flags & ~KNOWN_FIELD_FLAGS);
 	if (f->type == EUN_FIELD_STR ? f->size == 0 : f->size != type_size(f->type))
 		return set_error(EINVAL, "plugin '%s' (%s): event '%s' field '%s' has size %u, "
 				 "which does not fit its type", pn, path, et->name, fname, f->size);
@@ -74,6 +80,9 @@ static int check_event_type(const char *pn, const char *path, const struct eun_p
 		return set_error(EINVAL, "plugin '%s' (%s): event '%s' record_size %u is smaller than "
 				 "the %zu-byte record header", pn, path, et->name, et->record_size,
 				 sizeof(struct eun_record_header));
+	if (et->reserved_)
+		return set_error(EINVAL, "plugin '%s' (%s): event '%s' has a non-zero reserved_ member",
+				 pn, path, et->name);
 	if (et->n_fields && !et->fields)
 		return set_error(EINVAL, "plugin '%s' (%s): event '%s' declares %u fields but fields is NULL",
 				 pn, path, et->name, et->n_fields);
@@ -103,9 +112,15 @@ static int check_config_key(const char *pn, const char *path, const struct eun_c
 	if (!valid_ident(k->name))
 		return set_error(EINVAL, "plugin '%s' (%s): a config key has no valid name "
 				 "(non-empty [a-z0-9_])", pn, path);
+	if (k->reserved_)
+		return set_error(EINVAL, "plugin '%s' (%s): config key '%s' has a non-zero reserved_ member",
+				 pn, path, k->name);
 	if (k->type < EUN_CONFIG_BOOL || k->type >= EUN_CONFIG_TYPE_MAX_)
 		return set_error(EINVAL, "plugin '%s' (%s): config key '%s' has unknown type %u",
 				 pn, path, k->name, k->type);
+	if (k->type == EUN_CONFIG_UINT && k->min > k->max)
+		return set_error(EINVAL, "plugin '%s' (%s): config key '%s' has min %llu above max %llu",
+				 pn, path, k->name, (unsigned long long)k->min, (unsigned long long)k->max);
 	if (k->default_value && config_parse(k, k->default_value, &v) < 0)
 		return set_error(EINVAL, "plugin '%s' (%s): default of config key '%s' is invalid: %s",
 				 pn, path, k->name, eun_last_error());

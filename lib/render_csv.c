@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* Render events as CSV rows (RFC 4180) under a column layout fixed up front. */
 #include <inttypes.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* Tracker instances: create from a plugin and config, start, stop, free, stats. */
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +110,7 @@ int eun_tracker_start(struct eun_tracker *t)
 	if (t->st == EUN_TRACKER_FAILED)
 		return set_error(EINVAL, "tracker '%s' failed to start before; free it and create a new one",
 				 name);
-	if ((err = kernel_env_prepare()))
+	if ((err = kernel_env_prepare(t->obj)))
 		return err;
 	err = t->plugin->desc->start(t->state);
 	if (err < 0) {
@@ -189,8 +189,12 @@ int eun_tracker_stats(const struct eun_tracker *t, struct eun_tracker_stats *st)
 
 int eun_tracker_inject(struct eun_tracker *t, const void *raw, size_t len)
 {
+	int n;
+
 	clear_error();
 	if (!t || !raw)
 		return set_error(EINVAL, "eun_tracker_inject: tracker and data are required");
-	return event_dispatch(t, raw, len);
+	t->cb_status = 0;
+	n = event_dispatch(t, raw, len);
+	return t->cb_status < 0 ? t->cb_status : n;
 }

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
  * libeunomia plugin ABI.
  *
@@ -106,7 +106,8 @@ struct eun_plugin_desc {
 	const struct eun_config_key *config_keys;
 
 	/* Allocate per-instance state in *state, read config through host,
-	 * open (not load) the BPF object. 0 or -errno (+ host->set_error). */
+	 * open (not load) the BPF object. 0 or -errno (+ host->set_error);
+	 * on failure free what was allocated: destroy() is not called. */
 	int (*create)(struct eun_tracker *t, const struct eun_host *host, void **state);
 	/* Free everything create() and start() made; detaches and unloads. */
 	void (*destroy)(void *state);

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
  * Self-describing event schemas and config schemas.
  *
@@ -35,7 +35,7 @@ enum eun_field_type {
 
 /* Flags on a field (bitwise OR). */
 enum eun_field_flags {
-	EUN_FIELD_F_HEX     = 1u << 0, /* render integers as 0x... in text output */
+	EUN_FIELD_F_HEX     = 1u << 0, /* render integers as 0x... in text and CSV (JSON stays decimal) */
 	EUN_FIELD_F_KEY     = 1u << 1, /* low-cardinality key: usable as a metric label */
 	EUN_FIELD_F_COUNTER = 1u << 2, /* monotonically increasing count */
 	EUN_FIELD_F_GAUGE   = 1u << 3, /* value that goes up and down */
