@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * Layout of the plugin ABI structs as a table of numbers, so a table built
+ * from the frozen v1.0 headers can be compared with one built from the
+ * current headers (test_abi_compat.c). Include after <eunomia/plugin.h>.
+ */
+#ifndef EUN_TEST_ABI_LAYOUT_H
+#define EUN_TEST_ABI_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One entry: what is measured, its value, and whether a newer header may
+ * have a larger value (only the total size of structs carrying a size). */
+struct abi_layout_entry {
+	const char *what;
+	uint32_t value;
+	int may_grow;
+};
+
+#define ABI_OFF(type, member) { #type "." #member, (uint32_t)offsetof(struct type, member), 0 }
+#define ABI_SIZE(type, grows) { "sizeof " #type, (uint32_t)sizeof(struct type), (grows) }
+
+/* Every member of ABI 1.0. Extend only with members that exist in 1.0. */
+#define ABI_LAYOUT_1_0_ENTRIES                                                 \
+	ABI_SIZE(eun_plugin_desc, 1), ABI_OFF(eun_plugin_desc, size),          \
+	ABI_OFF(eun_plugin_desc, abi_major), ABI_OFF(eun_plugin_desc, abi_minor), \
+	ABI_OFF(eun_plugin_desc, name), ABI_OFF(eun_plugin_desc, version),     \
+	ABI_OFF(eun_plugin_desc, description), ABI_OFF(eun_plugin_desc, license), \
+	ABI_OFF(eun_plugin_desc, event_types), ABI_OFF(eun_plugin_desc, n_event_types), \
+	ABI_OFF(eun_plugin_desc, n_config_keys), ABI_OFF(eun_plugin_desc, config_keys), \
+	ABI_OFF(eun_plugin_desc, create), ABI_OFF(eun_plugin_desc, destroy),   \
+	ABI_OFF(eun_plugin_desc, start), ABI_OFF(eun_plugin_desc, stop),       \
+	ABI_OFF(eun_plugin_desc, ring_fd), ABI_OFF(eun_plugin_desc, decode),   \
+	ABI_SIZE(eun_host, 1), ABI_OFF(eun_host, size), ABI_OFF(eun_host, abi_major), \
+	ABI_OFF(eun_host, abi_minor), ABI_OFF(eun_host, log),                  \
+	ABI_OFF(eun_host, set_error), ABI_OFF(eun_host, config_str),           \
+	ABI_OFF(eun_host, config_uint), ABI_OFF(eun_host, config_bool),        \
+	ABI_OFF(eun_host, prepare_bpf),                                        \
+	ABI_SIZE(eun_field, 0), ABI_OFF(eun_field, name), ABI_OFF(eun_field, description), \
+	ABI_OFF(eun_field, unit), ABI_OFF(eun_field, type), ABI_OFF(eun_field, offset), \
+	ABI_OFF(eun_field, size), ABI_OFF(eun_field, flags),                   \
+	ABI_SIZE(eun_event_type, 0), ABI_OFF(eun_event_type, name),            \
+	ABI_OFF(eun_event_type, description), ABI_OFF(eun_event_type, id),     \
+	ABI_OFF(eun_event_type, record_size), ABI_OFF(eun_event_type, fields), \
+	ABI_OFF(eun_event_type, n_fields), ABI_OFF(eun_event_type, reserved_), \
+	ABI_SIZE(eun_config_key, 0), ABI_OFF(eun_config_key, name),            \
+	ABI_OFF(eun_config_key, description), ABI_OFF(eun_config_key, default_value), \
+	ABI_OFF(eun_config_key, type), ABI_OFF(eun_config_key, reserved_),     \
+	ABI_OFF(eun_config_key, min), ABI_OFF(eun_config_key, max),            \
+	ABI_SIZE(eun_record_header, 0), ABI_OFF(eun_record_header, ts_ns),     \
+	ABI_OFF(eun_record_header, cgroup_id), ABI_OFF(eun_record_header, type), \
+	ABI_OFF(eun_record_header, pid), ABI_OFF(eun_record_header, tid),      \
+	ABI_OFF(eun_record_header, uid), ABI_OFF(eun_record_header, comm)
+
+/* The same table built from the frozen v1.0 headers (layout_v1_0.c). */
+extern const struct abi_layout_entry abi_layout_v1_0[];
+extern const size_t abi_layout_v1_0_count;
+
+#endif /* EUN_TEST_ABI_LAYOUT_H */

@@ -1,0 +1,46 @@
+#!/bin/sh
+# SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+#
+# CLI smoke test: `eunomia run process --format json --duration 1` must
+# print, as a JSON line, the exec of a uniquely named program we run meanwhile.
+#
+# usage: cli_smoke.sh EUNOMIA_BINARY   (plugins from $EUNOMIA_PLUGIN_PATH)
+set -eu
+
+cli=$1
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || fail "must run as root (it loads BPF programs)"
+if [ ! -r /sys/kernel/btf/vmlinux ]; then
+	echo "SKIP: this kernel has no BTF (/sys/kernel/btf/vmlinux)"
+	exit 77
+fi
+
+dir=$(mktemp -d /tmp/eun-cli-XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+prog=$dir/eun-cli-$$
+cp /bin/true "$prog"
+
+"$cli" run process --format json --duration 1 >"$dir/out.json" 2>"$dir/err" &
+cli_pid=$!
+# Run our program repeatedly while the CLI is tracing (it needs a moment to start).
+i=0
+while kill -0 $cli_pid 2>/dev/null && [ $i -lt 30 ]; do
+	"$prog"
+	sleep 0.05
+	i=$((i + 1))
+done
+rc=0
+wait $cli_pid || rc=$?
+cat "$dir/err" >&2
+[ $rc = 0 ] || fail "eunomia run exited with $rc"
+
+grep -F "\"filename\":\"$prog\"" "$dir/out.json" >"$dir/ours" ||
+	fail "no exec event with \"filename\":\"$prog\" among $(wc -l <"$dir/out.json") lines"
+grep -q '"tracker":"process","type":"exec"' "$dir/ours" || fail "not a process/exec event: $(head -n 1 "$dir/ours")"
+# Every line is one JSON object.
+if command -v python3 >/dev/null; then
+	python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1])]' "$dir/out.json" ||
+		fail "the output is not JSON lines"
+fi
+echo "ok: $(wc -l <"$dir/ours") exec events of $prog in $(wc -l <"$dir/out.json") lines"

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * Plugin ABI compatibility: a plugin built against the frozen 1.0 headers
+ * loads and renders in the current core, and the current headers keep
+ * every 1.0 member where 1.0 put it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <eunomia/plugin.h>
+
+#include "abi_v1_0.h"
+#include "helpers.h"
+#include "json_check.h"
+#include "layout.h"
+
+static const struct abi_layout_entry layout_now[] = { ABI_LAYOUT_1_0_ENTRIES };
+
+START_TEST(current_headers_keep_1_0_layout)
+{
+	size_t n = sizeof(layout_now) / sizeof(layout_now[0]);
+
+	ck_assert_uint_eq(abi_layout_v1_0_count, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct abi_layout_entry *old = &abi_layout_v1_0[i], *now = &layout_now[i];
+
+		ck_assert_str_eq(old->what, now->what);
+		if (old->may_grow)
+			ck_assert_msg(now->value >= old->value, "%s shrank: %u -> %u", now->what,
+				      old->value, now->value);
+		else
+			ck_assert_msg(now->value == old->value, "%s moved: %u -> %u", now->what,
+				      old->value, now->value);
+	}
+	ck_assert_int_eq(EUN_PLUGIN_ABI_MAJOR, 1);
+	ck_assert_str_eq(EUN_PLUGIN_ENTRY_SYMBOL, "eun_plugin_entry");
+}
+END_TEST
+
+static struct eun_tracker *v1_tracker(struct eun_ctx *ctx, const char *step)
+{
+	struct eun_config_entry e = { "step", step };
+	EUN_OPTS(eun_tracker_opts, opts, .config = &e, .n_config = step ? 1 : 0);
+
+	return eun_tracker_new(ctx, ABI_V1_0_NAME, &opts);
+}
+
+static void tick_fill(struct abi_v1_0_tick *r, uint64_t seq)
+{
+	memset(r, 0, sizeof(*r));
+	r->h.ts_ns = 5;
+	r->h.cgroup_id = 1;
+	r->h.type = ABI_V1_0_TYPE_TICK;
+	r->h.pid = 77;
+	r->h.tid = 78;
+	r->h.uid = 0;
+	memcpy(r->h.comm, "ticker", 6);
+	r->seq = seq;
+	r->status = -13;
+	r->up = 0;
+	memcpy(r->word, "hello world", sizeof(r->word)); /* 11 bytes: fills it, no NUL */
+}
+
+START_TEST(v1_0_plugin_loads)
+{
+	struct eun_ctx *ctx = fixture_ctx();
+	const struct eun_plugin *p = eun_plugin_find(ctx, ABI_V1_0_NAME);
+	unsigned major = 9, minor = 9;
+
+	ck_assert_msg(p, "abi_v1_0 not discovered in %s", EUN_TEST_FIXTURE_DIR);
+	eun_plugin_built_abi(p, &major, &minor);
+	ck_assert_uint_eq(major, 1);
+	ck_assert_uint_eq(minor, 0);
+	ck_assert_uint_eq(eun_plugin_event_type_count(p), 1);
+	ck_assert_str_eq(eun_plugin_event_type(p, 0)->name, "tick");
+	ck_assert_str_eq(eun_plugin_config_key(p, 0)->name, "step");
+	eun_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(v1_0_plugin_renders)
+{
+	struct eun_ctx *ctx = fixture_ctx();
+	struct eun_tracker *t = v1_tracker(ctx, "5");
+	struct abi_v1_0_tick rec;
+	struct rendered r = { 0 };
+	char want[512];
+
+	ck_assert_msg(t, "%s", eun_last_error());
+	tick_fill(&rec, 42);
+	ck_assert_int_eq(inject_with(ctx, t, &rec, sizeof(rec), render_cb, &r), 1);
+	ck_assert_int_eq(r.calls, 1);
+	snprintf(want, sizeof(want),
+		 "{\"ts\":%llu,\"tracker\":\"abi_v1_0\",\"type\":\"tick\",\"pid\":77,\"tid\":78,"
+		 "\"uid\":0,\"comm\":\"ticker\",\"cgroup_id\":1,"
+		 "\"seq\":42,\"status\":-13,\"up\":false,\"word\":\"hello world\"}",
+		 r.ts);
+	ck_assert_str_eq(r.json, want);
+	ck_assert(json_valid(r.json, NULL));
+	ck_assert_msg(strstr(r.text, " seq=42") && strstr(r.text, " status=-13") &&
+			      strstr(r.text, " word=\"hello world\""),
+		      "%s", r.text);
+	eun_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(v1_0_decode_drop_and_refuse)
+{
+	struct eun_ctx *ctx = fixture_ctx();
+	struct eun_tracker *t = v1_tracker(ctx, NULL);
+	EUN_OPTS(eun_tracker_stats, st);
+	struct abi_v1_0_tick rec;
+	struct rendered r = { 0 };
+
+	ck_assert_msg(t, "%s", eun_last_error());
+	/* decode() returning 0 drops the sample silently. */
+	tick_fill(&rec, ABI_V1_0_DROP_SEQ);
+	ck_assert_int_eq(inject_with(ctx, t, &rec, sizeof(rec), render_cb, &r), 0);
+	/* decode() returning -errno is a decode error. */
+	tick_fill(&rec, 1);
+	ck_assert_int_eq(eun_tracker_inject(t, &rec, sizeof(rec) - 1), -EBADMSG);
+	ck_assert_int_eq(eun_tracker_inject(t, &rec, sizeof(rec)), 1);
+	ck_assert_int_eq(r.calls, 1);
+	ck_assert_int_eq(eun_tracker_stats(t, &st), 0);
+	ck_assert_uint_eq(st.events, 1);
+	ck_assert_uint_eq(st.decode_errors, 1);
+	eun_ctx_free(ctx);
+}
+END_TEST
+
+START_TEST(v1_0_config_checked_by_core)
+{
+	struct eun_ctx *ctx = fixture_ctx();
+
+	errno = 0;
+	ck_assert_ptr_null(v1_tracker(ctx, "1001"));
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_nonnull(strstr(eun_last_error(), "'step'"));
+	ck_assert_ptr_nonnull(v1_tracker(ctx, "1000"));
+	eun_ctx_free(ctx);
+}
+END_TEST
+
+static Suite *abi_suite(void)
+{
+	Suite *s = suite_create("abi_compat");
+	TCase *tc = tcase_create("v1.0");
+
+	tcase_add_test(tc, current_headers_keep_1_0_layout);
+	tcase_add_test(tc, v1_0_plugin_loads);
+	tcase_add_test(tc, v1_0_plugin_renders);
+	tcase_add_test(tc, v1_0_decode_drop_and_refuse);
+	tcase_add_test(tc, v1_0_config_checked_by_core);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return run_suite(abi_suite());
+}
