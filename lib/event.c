@@ -25,6 +25,17 @@ uint32_t eun_event_uid(const struct eun_event *ev)
 	return ev->hdr->uid;
 }
 
+uint32_t eun_event_ns_id(const struct eun_event *ev, enum eun_ns_kind kind)
+{
+	switch (kind) {
+	case EUN_NS_PID: return ev->hdr->pid_ns;
+	case EUN_NS_MNT: return ev->hdr->mnt_ns;
+	case EUN_NS_NET: return ev->hdr->net_ns;
+	case EUN_NS_USER: return ev->hdr->user_ns;
+	}
+	return 0;
+}
+
 uint64_t eun_event_cgroup_id(const struct eun_event *ev)
 {
 	return ev->hdr->cgroup_id;
@@ -153,24 +164,16 @@ int eun_event_get_str(const struct eun_event *ev, size_t i, const char **s, size
 /* Append the value of common header field `name`; false if there is none. */
 static bool put_header_field(struct outbuf *o, const struct eun_event *ev, const char *name)
 {
-	if (!strcmp(name, "ts"))
-		outbuf_printf(o, "%" PRIu64, eun_event_ts(ev));
-	else if (!strcmp(name, "tracker"))
-		outbuf_puts(o, eun_event_tracker_name(ev));
-	else if (!strcmp(name, "type"))
-		outbuf_puts(o, ev->type->name);
-	else if (!strcmp(name, "pid"))
-		outbuf_printf(o, "%" PRIu32, ev->hdr->pid);
-	else if (!strcmp(name, "tid"))
-		outbuf_printf(o, "%" PRIu32, ev->hdr->tid);
-	else if (!strcmp(name, "uid"))
-		outbuf_printf(o, "%" PRIu32, ev->hdr->uid);
-	else if (!strcmp(name, "comm"))
-		outbuf_puts(o, ev->comm);
-	else if (!strcmp(name, "cgroup_id"))
-		outbuf_printf(o, "%" PRIu64, (uint64_t)ev->hdr->cgroup_id);
-	else
+	int i = header_field_index(name);
+	const char *str;
+
+	if (i < 0)
 		return false;
+	str = header_field_str(ev, i);
+	if (str)
+		outbuf_puts(o, str);
+	else
+		outbuf_printf(o, "%" PRIu64, header_field_num(ev, i));
 	return true;
 }
 

@@ -152,6 +152,22 @@ struct outbuf;
 /* Append the same text as field_format() to o. */
 EUN_HIDDEN void field_put(struct outbuf *o, const struct eun_field *f, const uint8_t *rec);
 
+/* ---- the common header as columns (header_fields.c) ---- */
+
+enum header_field {
+	HDR_TS, HDR_TRACKER, HDR_TYPE, HDR_PID, HDR_TID, HDR_UID, HDR_COMM, HDR_CGROUP_ID,
+	HDR_PID_NS, HDR_MNT_NS, HDR_NET_NS, HDR_USER_NS,
+	N_HEADER_FIELDS
+};
+/* Column names, in rendering order; plugin fields may not reuse them. */
+EUN_HIDDEN extern const char *const header_field_names[N_HEADER_FIELDS];
+/* Index of header field `name`, or -ENOENT. */
+EUN_HIDDEN int header_field_index(const char *name);
+/* Text of a string column (tracker, type, comm); NULL for numeric ones. */
+EUN_HIDDEN const char *header_field_str(const struct eun_event *ev, enum header_field i);
+/* Value of a numeric column (ts is wall-clock ns); 0 for string ones. */
+EUN_HIDDEN uint64_t header_field_num(const struct eun_event *ev, enum header_field i);
+
 /* ---- output buffer with snprintf semantics (outbuf.c) ---- */
 
 struct outbuf {

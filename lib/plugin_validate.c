@@ -10,11 +10,6 @@
 #define KNOWN_FIELD_FLAGS (EUN_FIELD_F_HEX | EUN_FIELD_F_KEY | EUN_FIELD_F_COUNTER | \
 			   EUN_FIELD_F_GAUGE | EUN_FIELD_F_ERRNO)
 
-/* Names in the common header; plugin fields must not reuse them. */
-static const char *const header_names[] = {
-	"ts", "tracker", "type", "pid", "tid", "uid", "comm", "cgroup_id",
-};
-
 static bool valid_ident(const char *s)
 {
 	if (!s || !*s || strlen(s) > 63)
@@ -46,10 +41,9 @@ static int check_field(const char *pn, const char *path, const struct eun_event_
 	if (!valid_ident(f->name))
 		return set_error(EINVAL, "plugin '%s' (%s): event '%s' has a field named '%s'; "
 				 "field names must be non-empty [a-z0-9_]", pn, path, et->name, fname);
-	for (size_t i = 0; i < sizeof(header_names) / sizeof(header_names[0]); i++)
-		if (!strcmp(f->name, header_names[i]))
-			return set_error(EINVAL, "plugin '%s' (%s): event '%s' field '%s' clashes with the "
-					 "common header field of that name; rename it", pn, path, et->name, fname);
+	if (header_field_index(f->name) >= 0)
+		return set_error(EINVAL, "plugin '%s' (%s): event '%s' field '%s' clashes with the "
+				 "common header field of that name; rename it", pn, path, et->name, fname);
 	if (f->type < EUN_FIELD_U8 || f->type >= EUN_FIELD_TYPE_MAX_)
 		return set_error(EINVAL, "plugin '%s' (%s): event '%s' field '%s' has unknown type %u",
 				 pn, path, et->name, fname, f->type);

@@ -6,11 +6,6 @@
 
 #include "internal.h"
 
-static const char *const header_columns[] = {
-	"ts", "tracker", "type", "pid", "tid", "uid", "comm", "cgroup_id",
-};
-#define N_HEADER_COLUMNS (sizeof(header_columns) / sizeof(header_columns[0]))
-
 struct eun_csv {
 	/* Schema field names after the header columns, borrowed from the
 	 * plugins' descriptors (valid while their ctx lives). */
@@ -115,10 +110,10 @@ int eun_csv_header(const struct eun_csv *csv, char *buf, size_t size)
 	if (!csv || (!buf && size))
 		return set_error(EINVAL, "eun_csv_header: csv must not be NULL, nor buf unless size is 0");
 	outbuf_init(&o, buf, size);
-	for (size_t i = 0; i < N_HEADER_COLUMNS; i++) {
+	for (size_t i = 0; i < N_HEADER_FIELDS; i++) {
 		if (i)
 			outbuf_putc(&o, ',');
-		outbuf_puts(&o, header_columns[i]);
+		outbuf_puts(&o, header_field_names[i]);
 	}
 	for (size_t i = 0; i < csv->n_fields; i++) {
 		outbuf_putc(&o, ',');
@@ -144,15 +139,16 @@ int eun_csv_row(const struct eun_csv *csv, const struct eun_event *ev, char *buf
 		return set_error(EINVAL, "eun_csv_row: csv and ev must not be NULL, "
 				 "nor buf unless size is 0");
 	outbuf_init(&o, buf, size);
-	/* Same order as header_columns. */
-	outbuf_printf(&o, "%" PRIu64 ",", eun_event_ts(ev));
-	csv_put_cstr(&o, eun_event_tracker_name(ev));
-	outbuf_putc(&o, ',');
-	csv_put_cstr(&o, ev->type->name);
-	outbuf_printf(&o, ",%" PRIu32 ",%" PRIu32 ",%" PRIu32 ",", ev->hdr->pid, ev->hdr->tid,
-		      ev->hdr->uid);
-	csv_put_cstr(&o, ev->comm);
-	outbuf_printf(&o, ",%" PRIu64, (uint64_t)ev->hdr->cgroup_id);
+	for (int i = 0; i < N_HEADER_FIELDS; i++) {
+		const char *str = header_field_str(ev, i);
+
+		if (i)
+			outbuf_putc(&o, ',');
+		if (str)
+			csv_put_cstr(&o, str);
+		else
+			outbuf_printf(&o, "%" PRIu64, header_field_num(ev, i));
+	}
 	for (size_t i = 0; i < csv->n_fields; i++) {
 		const struct eun_field *f = event_field_named(ev, csv->fields[i]);
 

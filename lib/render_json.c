@@ -117,7 +117,6 @@ static void json_put_field(struct outbuf *o, const struct eun_field *f, const ui
 int eun_event_to_json(const struct eun_event *ev, char *buf, size_t size)
 {
 	const struct eun_event_type *et;
-	const char *s;
 	struct outbuf o;
 
 	clear_error();
@@ -125,17 +124,19 @@ int eun_event_to_json(const struct eun_event *ev, char *buf, size_t size)
 		return set_error(EINVAL, "eun_event_to_json: ev must not be NULL, nor buf unless size is 0");
 	et = ev->type;
 	outbuf_init(&o, buf, size);
-	outbuf_printf(&o, "{\"ts\":%" PRIu64, eun_event_ts(ev));
-	json_put_key(&o, "tracker");
-	s = eun_event_tracker_name(ev);
-	json_put_string(&o, s, strlen(s));
-	json_put_key(&o, "type");
-	json_put_string(&o, et->name, strlen(et->name));
-	outbuf_printf(&o, ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"uid\":%" PRIu32,
-		      ev->hdr->pid, ev->hdr->tid, ev->hdr->uid);
-	json_put_key(&o, "comm");
-	json_put_string(&o, ev->comm, strlen(ev->comm));
-	outbuf_printf(&o, ",\"cgroup_id\":%" PRIu64, (uint64_t)ev->hdr->cgroup_id);
+	outbuf_putc(&o, '{');
+	for (int i = 0; i < N_HEADER_FIELDS; i++) {
+		const char *str = header_field_str(ev, i);
+
+		if (i)
+			outbuf_putc(&o, ',');
+		json_put_string(&o, header_field_names[i], strlen(header_field_names[i]));
+		outbuf_putc(&o, ':');
+		if (str)
+			json_put_string(&o, str, strlen(str));
+		else
+			outbuf_printf(&o, "%" PRIu64, header_field_num(ev, i));
+	}
 	for (uint32_t i = 0; i < et->n_fields; i++) {
 		json_put_key(&o, et->fields[i].name);
 		json_put_field(&o, &et->fields[i], ev->rec);

@@ -233,6 +233,17 @@ EUN_API uint32_t eun_event_tid(const struct eun_event *ev);
 EUN_API uint32_t eun_event_uid(const struct eun_event *ev);
 EUN_API uint64_t eun_event_cgroup_id(const struct eun_event *ev);
 EUN_API const char *eun_event_comm(const struct eun_event *ev);
+
+/* Namespaces whose ids the header carries. */
+enum eun_ns_kind {
+	EUN_NS_PID = 0,
+	EUN_NS_MNT,
+	EUN_NS_NET,
+	EUN_NS_USER,
+};
+
+/* Inode number of the task's namespace of that kind (as in /proc/PID/ns/), 0 if unknown. */
+EUN_API uint32_t eun_event_ns_id(const struct eun_event *ev, enum eun_ns_kind kind);
 EUN_API const char *eun_event_tracker_name(const struct eun_event *ev);
 EUN_API struct eun_tracker *eun_event_tracker(const struct eun_event *ev);
 EUN_API const char *eun_event_type_name(const struct eun_event *ev);
@@ -254,7 +265,8 @@ EUN_API int eun_event_format_field(const struct eun_event *ev, const char *name,
 /* ---- renderers (schema-driven; snprintf semantics: return the length the
  * full output needs, write at most size bytes, always NUL-terminate) ----- */
 
-/* One JSON object: ts, tracker, type, pid, tid, uid, comm, cgroup_id, then the fields. No newline. */
+/* One JSON object: ts, tracker, type, pid, tid, uid, comm, cgroup_id, pid_ns,
+ * mnt_ns, net_ns, user_ns, then the fields. No newline. */
 EUN_API int eun_event_to_json(const struct eun_event *ev, char *buf, size_t size);
 
 /* One line for people: fixed-width header columns, then key=value pairs. */

@@ -24,10 +24,16 @@ struct eun_record_header {
 	__u32 tid;            /* thread id */
 	__u32 uid;            /* real uid */
 	char comm[EUN_COMM_LEN];
+	/* Namespace inode numbers of the task, as in ls -l /proc/PID/ns/;
+	 * equal values mean the same namespace ("same container"). */
+	__u32 pid_ns;         /* the task's own (active) pid namespace */
+	__u32 mnt_ns;
+	__u32 net_ns;
+	__u32 user_ns;
 };
 
 #if !defined(__bpf__)
-_Static_assert(sizeof(struct eun_record_header) == 48, "record header layout is frozen");
+_Static_assert(sizeof(struct eun_record_header) == 64, "record header layout is frozen");
 #endif
 
 #endif /* EUNOMIA_RECORD_H */

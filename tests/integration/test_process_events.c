@@ -35,6 +35,22 @@ static void copy_file(const char *from, const char *to)
 	ITEST_CHECK(close(out) == 0, "close %s", to);
 }
 
+/* The child shares our namespaces: the header must carry their inode numbers. */
+static void check_namespaces(const struct eun_event *ev)
+{
+	static const struct { enum eun_ns_kind kind; const char *path; } ns[] = {
+		{ EUN_NS_PID, "/proc/self/ns/pid" }, { EUN_NS_MNT, "/proc/self/ns/mnt" },
+		{ EUN_NS_NET, "/proc/self/ns/net" }, { EUN_NS_USER, "/proc/self/ns/user" },
+	};
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		ITEST_CHECK(stat(ns[i].path, &st) == 0, "stat %s: %s", ns[i].path, strerror(errno));
+		ITEST_CHECK(eun_event_ns_id(ev, ns[i].kind) == st.st_ino, "%s: event has %u, want %lu",
+			    ns[i].path, eun_event_ns_id(ev, ns[i].kind), (unsigned long)st.st_ino);
+	}
+}
+
 static int on_event(const struct eun_event *ev, void *cookie)
 {
 	struct want *w = cookie;
@@ -49,6 +65,7 @@ static int on_event(const struct eun_event *ev, void *cookie)
 			    (long long)itest_field_s64(ev, "ppid"), (int)getpid());
 		if (itest_field_text(ev, "args", buf, sizeof(buf)))
 			ITEST_CHECK(strstr(buf, "exit 7"), "exec args '%s' lack 'exit 7'", buf);
+		check_namespaces(ev);
 		w->saw_exec = true;
 	} else if (!strcmp(eun_event_type_name(ev), "exit")) {
 		ITEST_CHECK(w->saw_exec, "exit event delivered before the exec event");

@@ -58,6 +58,10 @@ static void header_fill(struct eun_record_header *h, unsigned type)
 	h->tid = 1235;
 	h->uid = 1000;
 	str_fill(h->comm, sizeof(h->comm), "tester");
+	h->pid_ns = 4026531836u;
+	h->mnt_ns = 4026531841u;
+	h->net_ns = 4026531840u;
+	h->user_ns = 4026531837u;
 }
 
 void alpha_fill(struct fixture_alpha *r)

@@ -56,6 +56,7 @@ static void tick_fill(struct abi_v1_0_tick *r, uint64_t seq)
 	r->h.tid = 78;
 	r->h.uid = 0;
 	memcpy(r->h.comm, "ticker", 6);
+	r->h.net_ns = 4026532000u;
 	r->seq = seq;
 	r->status = -13;
 	r->up = 0;
@@ -94,6 +95,7 @@ START_TEST(v1_0_plugin_renders)
 	snprintf(want, sizeof(want),
 		 "{\"ts\":%llu,\"tracker\":\"abi_v1_0\",\"type\":\"tick\",\"pid\":77,\"tid\":78,"
 		 "\"uid\":0,\"comm\":\"ticker\",\"cgroup_id\":1,"
+		 "\"pid_ns\":0,\"mnt_ns\":0,\"net_ns\":4026532000,\"user_ns\":0,"
 		 "\"seq\":42,\"status\":-13,\"up\":false,\"word\":\"hello world\"}",
 		 r.ts);
 	ck_assert_str_eq(r.json, want);

@@ -27,6 +27,10 @@ static int alpha_accessors_cb(const struct eun_event *ev, void *cookie)
 	ck_assert_uint_eq(eun_event_tid(ev), 1235);
 	ck_assert_uint_eq(eun_event_uid(ev), 1000);
 	ck_assert_uint_eq(eun_event_cgroup_id(ev), 4242);
+	ck_assert_uint_eq(eun_event_ns_id(ev, EUN_NS_PID), 4026531836u);
+	ck_assert_uint_eq(eun_event_ns_id(ev, EUN_NS_MNT), 4026531841u);
+	ck_assert_uint_eq(eun_event_ns_id(ev, EUN_NS_NET), 4026531840u);
+	ck_assert_uint_eq(eun_event_ns_id(ev, EUN_NS_USER), 4026531837u);
 	ck_assert_str_eq(eun_event_comm(ev), "tester");
 	ck_assert_str_eq(eun_event_tracker_name(ev), FIXTURE_NAME);
 	ck_assert_ptr_eq(eun_event_tracker(ev), s->t);

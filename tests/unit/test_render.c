@@ -66,6 +66,8 @@ START_TEST(json_exact_alpha)
 	snprintf(want, sizeof(want),
 		 "{\"ts\":%llu,\"tracker\":\"fixture\",\"type\":\"alpha\",\"pid\":1234,\"tid\":1235,"
 		 "\"uid\":1000,\"comm\":\"tester\",\"cgroup_id\":4242,"
+		 "\"pid_ns\":4026531836,\"mnt_ns\":4026531841,\"net_ns\":4026531840,"
+		 "\"user_ns\":4026531837,"
 		 "\"big\":18446744073709551615,\"ret\":-2,\"mask\":48879,\"delta\":-7,"
 		 "\"port\":8080,\"level\":200,\"ok\":true,\"label\":\"hello\"}",
 		 r.ts);
@@ -86,6 +88,8 @@ START_TEST(json_exact_beta)
 	snprintf(want, sizeof(want),
 		 "{\"ts\":%llu,\"tracker\":\"fixture\",\"type\":\"beta\",\"pid\":1234,\"tid\":1235,"
 		 "\"uid\":1000,\"comm\":\"tester\",\"cgroup_id\":4242,"
+		 "\"pid_ns\":4026531836,\"mnt_ns\":4026531841,\"net_ns\":4026531840,"
+		 "\"user_ns\":4026531837,"
 		 "\"saddr\":\"192.168.0.1\",\"daddr\":\"2001:db8::1\",\"flags\":65,"
 		 "\"label\":\"b\",\"path\":\"/tmp/x\"}",
 		 r.ts);
@@ -306,7 +310,7 @@ START_TEST(csv_header_is_union)
 {
 	static const char *const want[] = {
 		"ts", "tracker", "type", "pid", "tid", "uid", "comm", "cgroup_id",
-		"big", "ret", "mask", "delta", "port", "level", "ok", "label",
+		"pid_ns", "mnt_ns", "net_ns", "user_ns", "big", "ret", "mask", "delta", "port", "level", "ok", "label",
 		"saddr", "daddr", "flags", "path", "seq", "status", "up", "word",
 	};
 	struct eun_ctx *ctx = fixture_ctx();

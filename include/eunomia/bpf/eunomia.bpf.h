@@ -18,6 +18,7 @@
 #ifndef EUNOMIA_BPF_H
 #define EUNOMIA_BPF_H
 
+#include <bpf/bpf_core_read.h>
 #include <eunomia/record.h>
 
 /* Set by the core before load. Names are part of the plugin ABI. */
@@ -55,6 +56,21 @@ static __always_inline int eun_should_trace(void)
 	return 1;
 }
 
+/* Fill the namespace ids of the header from the current task. */
+static __always_inline void eun_fill_ns(struct eun_record_header *h)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pid *pid = task->thread_pid;
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid upid = {};
+
+	bpf_core_read(&upid, sizeof(upid), &pid->numbers[level]);
+	h->pid_ns = BPF_CORE_READ(upid.ns, ns.inum);
+	h->mnt_ns = BPF_CORE_READ(task, nsproxy, mnt_ns, ns.inum);
+	h->net_ns = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
+	h->user_ns = BPF_CORE_READ(task, real_cred, user_ns, ns.inum);
+}
+
 /*
  * Reserve a record of `size` bytes (header included) of event type `type`
  * and fill its header from the current task. NULL (and a drop counted)
@@ -77,6 +93,7 @@ static __always_inline void *eun_record_reserve(__u32 size, __u32 type)
 	h->tid = (__u32)id;
 	h->uid = (__u32)bpf_get_current_uid_gid();
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	eun_fill_ns(h);
 	return h;
 }
 
