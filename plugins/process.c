@@ -14,13 +14,7 @@
 
 #include "process.h"
 #include "process.skel.h"
-
-struct process_state {
-	struct eun_tracker *t;
-	const struct eun_host *host;
-	struct process_bpf *skel;
-	bool loaded;
-};
+#include "skel_plugin.h"
 
 static const struct eun_field exec_fields[] = {
 	EUN_FIELD(struct process_exec_event, ppid, EUN_FIELD_U32, NULL, 0,
@@ -70,114 +64,26 @@ static const struct eun_config_key config_keys[] = {
 	  .default_value = "false", .type = EUN_CONFIG_BOOL },
 };
 
-static void process_destroy(void *state)
-{
-	struct process_state *st = state;
-
-	if (!st)
-		return;
-	process_bpf__destroy(st->skel);
-	free(st);
-}
-
 static int process_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
-	struct process_state *st;
-	int want_fork = 0, err;
+	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, process_bpf,
+						  "the kernel needs BTF tracepoints (5.5+)");
+	struct process_bpf *skel;
+	bool want_fork;
+	int err;
 
-	st = calloc(1, sizeof(*st));
-	if (!st) {
-		host->set_error(t, "out of memory allocating the tracker state");
-		return -ENOMEM;
-	}
-	st->t = t;
-	st->host = host;
-
-	err = host->config_bool(t, "fork", &want_fork);
-	if (err && err != -ENODATA) {
-		host->set_error(t, "cannot read config key 'fork': %s", strerror(-err));
-		goto fail;
-	}
-
-	st->skel = process_bpf__open();
-	if (!st->skel) {
-		err = -errno;
-		host->set_error(t, "cannot open the embedded BPF object: %s; "
-				"is libbpf >= 1.0 installed?", strerror(errno));
-		goto fail;
-	}
+	if (!sp)
+		return -errno;
+	skel = sp->skel;
+	err = skel_plugin_cfg_bool(sp, "fork", &want_fork);
 	/* Without fork=true the fork program is neither loaded nor attached. */
-	err = bpf_program__set_autoload(st->skel->progs.handle_fork, want_fork != 0);
-	if (err) {
+	if (!err && (err = bpf_program__set_autoload(skel->progs.handle_fork, want_fork)))
 		host->set_error(t, "cannot configure the fork program: %s", strerror(-err));
-		goto fail;
-	}
-	err = host->prepare_bpf(t, st->skel->obj);
-	if (err)
-		goto fail; /* prepare_bpf set the error text */
-
-	*state = st;
-	return 0;
-fail:
-	process_destroy(st);
-	return err < 0 ? err : -EINVAL;
-}
-
-/* Attach one program, keeping its link in the skeleton so __detach() finds it. */
-static int attach_one(struct process_state *st, struct bpf_program *prog, struct bpf_link **link)
-{
-	int err;
-
-	if (!bpf_program__autoload(prog) || *link)
-		return 0;
-	*link = bpf_program__attach(prog);
-	if (*link)
-		return 0;
-	err = -errno;
-	st->host->set_error(st->t, "cannot attach %s: %s; the kernel needs BTF tracepoints (5.5+)",
-			    bpf_program__section_name(prog), strerror(errno));
-	return err;
-}
-
-static int process_start(void *state)
-{
-	struct process_state *st = state;
-	struct process_bpf *s = st->skel;
-	int err;
-
-	if (!st->loaded) {
-		err = process_bpf__load(s);
-		if (err) {
-			st->host->set_error(st->t, "cannot load the BPF programs: %s; "
-					    "run as root (or with CAP_BPF and CAP_PERFMON) on a kernel "
-					    "with BTF (/sys/kernel/btf/vmlinux); the libbpf log names the "
-					    "refused program", strerror(-err));
-			return err;
-		}
-		st->loaded = true;
-	}
-	if ((err = attach_one(st, s->progs.handle_exec, &s->links.handle_exec)) ||
-	    (err = attach_one(st, s->progs.handle_exit, &s->links.handle_exit)) ||
-	    (err = attach_one(st, s->progs.handle_fork, &s->links.handle_fork))) {
-		process_bpf__detach(s);
+	if (err) {
+		skel_plugin_destroy(sp);
 		return err;
 	}
-	return 0;
-}
-
-static int process_stop(void *state)
-{
-	struct process_state *st = state;
-
-	process_bpf__detach(st->skel); /* maps stay: the core drains the ring after stop */
-	return 0;
-}
-
-static int process_ring_fd(void *state)
-{
-	struct process_state *st = state;
-
-	return bpf_map__fd(st->skel->maps.eun_events);
+	return skel_plugin_ready(sp, state);
 }
 
 /* exec records carry argv as NUL-separated strings; join them with spaces. */
@@ -221,10 +127,10 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = process_create,
-	.destroy = process_destroy,
-	.start = process_start,
-	.stop = process_stop,
-	.ring_fd = process_ring_fd,
+	.destroy = skel_plugin_destroy,
+	.start = skel_plugin_start,
+	.stop = skel_plugin_stop,
+	.ring_fd = skel_plugin_ring_fd,
 	.decode = process_decode,
 };
 
