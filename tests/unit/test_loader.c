@@ -29,6 +29,9 @@ static const struct bad_case cases[] = {
 	{ "reserved_name", -EINVAL, "field 'pid'", "common header" },
 	{ "bad_type", -EINVAL, "field 'value'", "unknown type 99" },
 	{ "size_mismatch", -EINVAL, "field 'value' has size 8", NULL },
+	{ "bad_flags", -EINVAL, "field 'value'", "unknown flags 0x40000000" },
+	{ "bad_reserved", -EINVAL, "event 'ev'", "non-zero reserved_" },
+	{ "bad_range", -EINVAL, "config key 'limit'", "min 10 above max 2" },
 };
 
 static void setup(void)
