@@ -8,6 +8,7 @@
 static const char *const bad_files[] = {
 	"no_entry", "abi_major", "abi_minor_new", "null_name", "bad_offset", "bad_ops",
 	"small_size", "dup_field", "reserved_name", "bad_type", "size_mismatch",
+	"bad_flags", "bad_reserved", "bad_range",
 };
 #define N_BAD (sizeof(bad_files) / sizeof(bad_files[0]))
 
