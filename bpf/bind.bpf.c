@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * BPF side of the `bind` tracker: one record per bind() call with the
+ * address and port asked for, the socket's type and protocol, the local
+ * port it got and the result.
+ *
+ * Only the syscall exit tracepoint is used: the arguments (fd, addr,
+ * addrlen) are read back from the task's saved user registers, the
+ * sockaddr from user memory, and the socket from the task's fd table.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+
+#include <eunomia/bpf/eunomia.bpf.h>
+#include "bind.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Syscall arguments in the user registers saved at syscall entry. */
+#if defined(__TARGET_ARCH_x86)
+#define SYSCALL_ARG0(regs) BPF_CORE_READ(regs, di)
+#define SYSCALL_ARG1(regs) BPF_CORE_READ(regs, si)
+#define SYSCALL_ARG2(regs) BPF_CORE_READ(regs, dx)
+#elif defined(__TARGET_ARCH_arm64)
+/* x0 already holds the return value at exit; the first argument is kept in orig_x0. */
+#define SYSCALL_ARG0(regs) BPF_CORE_READ(regs, orig_x0)
+#define SYSCALL_ARG1(regs) BPF_CORE_READ(regs, regs[1])
+#define SYSCALL_ARG2(regs) BPF_CORE_READ(regs, regs[2])
+#else
+#error "bind.bpf.c: syscall argument registers are only defined for x86 and arm64; add them for this architecture"
+#endif
+
+#define AF_INET 2
+#define AF_INET6 10
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+
+/* Set by the plugin from its `failed_only` config key. */
+const volatile __u8 bind_cfg_failed_only = 0;
+
+/* The socket behind fd in the current task's fd table, or NULL. */
+static __always_inline struct socket *fd_socket(int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds, *f = 0;
+
+	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return 0;
+	return BPF_CORE_READ(f, private_data);
+}
+
+SEC("tp/syscalls/sys_exit_bind")
+int handle_bind(struct trace_event_raw_sys_exit *ctx)
+{
+	struct bind_raw_event *e;
+	struct pt_regs *regs;
+	struct socket *sock;
+	const char *uaddr;
+	__u32 addrlen;
+	__u16 family = 0;
+
+	if (bind_cfg_failed_only && ctx->ret >= 0)
+		return 0;
+	if (!eun_should_trace())
+		return 0;
+	e = eun_record_reserve(sizeof(*e), BIND_BIND);
+	if (!e)
+		return 0;
+
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	e->ret = ctx->ret;
+	e->fd = SYSCALL_ARG0(regs);
+	uaddr = (const char *)SYSCALL_ARG1(regs);
+	addrlen = SYSCALL_ARG2(regs);
+
+	e->port = 0;
+	__builtin_memset(e->addr, 0, sizeof(e->addr));
+	if (addrlen >= sizeof(family))
+		bpf_probe_read_user(&family, sizeof(family), uaddr);
+	if (family == AF_INET && addrlen >= sizeof(struct sockaddr_in)) {
+		struct sockaddr_in sin;
+
+		if (!bpf_probe_read_user(&sin, sizeof(sin), uaddr)) {
+			e->port = bpf_ntohs(sin.sin_port);
+			__builtin_memcpy(e->addr, &sin.sin_addr, 4);
+		}
+	} else if (family == AF_INET6 && addrlen >= 24) { /* SIN6_LEN_RFC2133: no scope id */
+		struct sockaddr_in6 sin6 = {};
+
+		if (!bpf_probe_read_user(&sin6, 24, uaddr)) {
+			e->port = bpf_ntohs(sin6.sin6_port);
+			__builtin_memcpy(e->addr, &sin6.sin6_addr, 16);
+		}
+	}
+	e->family = family;
+
+	e->bound_port = 0;
+	e->sock_family = 0;
+	e->sock_type = 0;
+	e->protocol = 0;
+	sock = fd_socket(e->fd);
+	if (sock) {
+		struct sock *sk = BPF_CORE_READ(sock, sk);
+
+		e->sock_type = BPF_CORE_READ(sock, type);
+		if (sk) {
+			e->sock_family = BPF_CORE_READ(sk, __sk_common.skc_family);
+			e->protocol = BPF_CORE_READ(sk, sk_protocol);
+			if (e->sock_family == AF_INET || e->sock_family == AF_INET6)
+				e->bound_port = BPF_CORE_READ(sk, __sk_common.skc_num);
+		}
+	}
+	eun_record_submit(e);
+	return 0;
+}
