@@ -16,22 +16,10 @@
 
 #include <eunomia/bpf/eunomia.bpf.h>
 #include "bind.h"
+#include "syscall_args.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Syscall arguments in the user registers saved at syscall entry. */
-#if defined(__TARGET_ARCH_x86)
-#define SYSCALL_ARG0(regs) BPF_CORE_READ(regs, di)
-#define SYSCALL_ARG1(regs) BPF_CORE_READ(regs, si)
-#define SYSCALL_ARG2(regs) BPF_CORE_READ(regs, dx)
-#elif defined(__TARGET_ARCH_arm64)
-/* x0 already holds the return value at exit; the first argument is kept in orig_x0. */
-#define SYSCALL_ARG0(regs) BPF_CORE_READ(regs, orig_x0)
-#define SYSCALL_ARG1(regs) BPF_CORE_READ(regs, regs[1])
-#define SYSCALL_ARG2(regs) BPF_CORE_READ(regs, regs[2])
-#else
-#error "bind.bpf.c: syscall argument registers are only defined for x86 and arm64; add them for this architecture"
-#endif
 
 #define AF_INET 2
 #define AF_INET6 10
@@ -75,7 +63,7 @@ int handle_bind(struct trace_event_raw_sys_exit *ctx)
 	if (!e)
 		return 0;
 
-	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	regs = SYSCALL_REGS();
 	e->ret = ctx->ret;
 	e->fd = SYSCALL_ARG0(regs);
 	uaddr = (const char *)SYSCALL_ARG1(regs);

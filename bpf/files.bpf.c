@@ -15,24 +15,10 @@
 
 #include <eunomia/bpf/eunomia.bpf.h>
 #include "files.h"
+#include "syscall_args.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Syscall arguments in the user registers saved at syscall entry. */
-#if defined(__TARGET_ARCH_x86)
-#define SYSCALL_ARG0(regs) BPF_CORE_READ(regs, di)
-#define SYSCALL_ARG1(regs) BPF_CORE_READ(regs, si)
-#define SYSCALL_ARG2(regs) BPF_CORE_READ(regs, dx)
-#define SYSCALL_ARG3(regs) BPF_CORE_READ(regs, r10)
-#elif defined(__TARGET_ARCH_arm64)
-/* x0 already holds the return value at exit; the first argument is kept in orig_x0. */
-#define SYSCALL_ARG0(regs) BPF_CORE_READ(regs, orig_x0)
-#define SYSCALL_ARG1(regs) BPF_CORE_READ(regs, regs[1])
-#define SYSCALL_ARG2(regs) BPF_CORE_READ(regs, regs[2])
-#define SYSCALL_ARG3(regs) BPF_CORE_READ(regs, regs[3])
-#else
-#error "files.bpf.c: syscall argument registers are only defined for x86 and arm64; add them for this architecture"
-#endif
 
 /* Generic values, shared by x86 and arm64. */
 #define AT_FDCWD -100
@@ -60,7 +46,7 @@ static __always_inline int trace_open(struct trace_event_raw_sys_exit *ctx, int 
 	if (!e)
 		return 0;
 
-	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	regs = SYSCALL_REGS();
 	if (sys == SYS_OPEN) { /* open(path, flags, mode) */
 		dfd = AT_FDCWD;
 		path = (const char *)SYSCALL_ARG0(regs);

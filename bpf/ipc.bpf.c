@@ -17,26 +17,10 @@
 
 #include <eunomia/bpf/eunomia.bpf.h>
 #include "ipc.h"
+#include "syscall_args.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Syscall arguments in the user registers saved at syscall entry. */
-#if defined(__TARGET_ARCH_x86)
-#define ARG0(regs) BPF_CORE_READ(regs, di)
-#define ARG1(regs) BPF_CORE_READ(regs, si)
-#define ARG2(regs) BPF_CORE_READ(regs, dx)
-#define ARG3(regs) BPF_CORE_READ(regs, r10)
-#define ARG4(regs) BPF_CORE_READ(regs, r8)
-#elif defined(__TARGET_ARCH_arm64)
-/* x0 already holds the return value at exit; the first argument is kept in orig_x0. */
-#define ARG0(regs) BPF_CORE_READ(regs, orig_x0)
-#define ARG1(regs) BPF_CORE_READ(regs, regs[1])
-#define ARG2(regs) BPF_CORE_READ(regs, regs[2])
-#define ARG3(regs) BPF_CORE_READ(regs, regs[3])
-#define ARG4(regs) BPF_CORE_READ(regs, regs[4])
-#else
-#error "ipc.bpf.c: syscall argument registers are only defined for x86 and arm64; add them for this architecture"
-#endif
 
 #define O_CREAT_ 0100
 #define MAX_ERRNO_ 4095
@@ -62,7 +46,7 @@ static __always_inline int trace_ipc(struct trace_event_raw_sys_exit *ctx, const
 	e = eun_record_reserve(sizeof(*e), IPC_EVENT);
 	if (!e)
 		return 0;
-	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	regs = SYSCALL_REGS();
 
 	e->ret = ret;
 	e->addr = 0;
@@ -78,57 +62,57 @@ static __always_inline int trace_ipc(struct trace_event_raw_sys_exit *ctx, const
 	switch (call) {
 	case MSGGET: /* msgget(key, msgflg) */
 		SET_CALL(e, "msgget");
-		e->key = ARG0(regs);
-		e->flags = ARG1(regs);
+		e->key = SYSCALL_ARG0(regs);
+		e->flags = SYSCALL_ARG1(regs);
 		break;
 	case SEMGET: /* semget(key, nsems, semflg) */
 		SET_CALL(e, "semget");
-		e->key = ARG0(regs);
-		e->count = ARG1(regs);
-		e->flags = ARG2(regs);
+		e->key = SYSCALL_ARG0(regs);
+		e->count = SYSCALL_ARG1(regs);
+		e->flags = SYSCALL_ARG2(regs);
 		break;
 	case SHMGET: /* shmget(key, size, shmflg) */
 		SET_CALL(e, "shmget");
-		e->key = ARG0(regs);
-		e->size = ARG1(regs);
-		e->flags = ARG2(regs);
+		e->key = SYSCALL_ARG0(regs);
+		e->size = SYSCALL_ARG1(regs);
+		e->flags = SYSCALL_ARG2(regs);
 		break;
 	case MSGSND: /* msgsnd(msqid, msgp, msgsz, msgflg) */
 		SET_CALL(e, "msgsnd");
-		e->id = ARG0(regs);
-		e->size = ARG2(regs);
-		e->flags = ARG3(regs);
+		e->id = SYSCALL_ARG0(regs);
+		e->size = SYSCALL_ARG2(regs);
+		e->flags = SYSCALL_ARG3(regs);
 		break;
 	case MSGRCV: /* msgrcv(msqid, msgp, msgsz, msgtyp, msgflg) */
 		SET_CALL(e, "msgrcv");
-		e->id = ARG0(regs);
-		e->size = ARG2(regs);
-		e->flags = ARG4(regs);
+		e->id = SYSCALL_ARG0(regs);
+		e->size = SYSCALL_ARG2(regs);
+		e->flags = SYSCALL_ARG4(regs);
 		break;
 	case MSGCTL: /* msgctl(msqid, cmd, buf) */
 		SET_CALL(e, "msgctl");
-		e->id = ARG0(regs);
-		e->cmd = ARG1(regs);
+		e->id = SYSCALL_ARG0(regs);
+		e->cmd = SYSCALL_ARG1(regs);
 		break;
 	case SEMOP: /* semop(semid, sops, nsops) */
 		SET_CALL(e, "semop");
-		e->id = ARG0(regs);
-		e->count = ARG2(regs);
+		e->id = SYSCALL_ARG0(regs);
+		e->count = SYSCALL_ARG2(regs);
 		break;
 	case SEMTIMEDOP: /* semtimedop(semid, sops, nsops, timeout) */
 		SET_CALL(e, "semtimedop");
-		e->id = ARG0(regs);
-		e->count = ARG2(regs);
+		e->id = SYSCALL_ARG0(regs);
+		e->count = SYSCALL_ARG2(regs);
 		break;
 	case SEMCTL: /* semctl(semid, semnum, cmd, arg) */
 		SET_CALL(e, "semctl");
-		e->id = ARG0(regs);
-		e->cmd = ARG2(regs);
+		e->id = SYSCALL_ARG0(regs);
+		e->cmd = SYSCALL_ARG2(regs);
 		break;
 	case SHMAT: /* shmat(shmid, shmaddr, shmflg): returns an address, not an errno */
 		SET_CALL(e, "shmat");
-		e->id = ARG0(regs);
-		e->flags = ARG2(regs);
+		e->id = SYSCALL_ARG0(regs);
+		e->flags = SYSCALL_ARG2(regs);
 		if (ret >= 0 || ret < -MAX_ERRNO_) {
 			e->addr = ret;
 			e->ret = 0;
@@ -136,35 +120,35 @@ static __always_inline int trace_ipc(struct trace_event_raw_sys_exit *ctx, const
 		break;
 	case SHMDT: /* shmdt(shmaddr) */
 		SET_CALL(e, "shmdt");
-		e->addr = ARG0(regs);
+		e->addr = SYSCALL_ARG0(regs);
 		break;
 	case SHMCTL: /* shmctl(shmid, cmd, buf) */
 		SET_CALL(e, "shmctl");
-		e->id = ARG0(regs);
-		e->cmd = ARG1(regs);
+		e->id = SYSCALL_ARG0(regs);
+		e->cmd = SYSCALL_ARG1(regs);
 		break;
 	case MQ_OPEN: /* mq_open(name, oflag, mode, attr) */
 		SET_CALL(e, "mq_open");
-		e->flags = ARG1(regs);
+		e->flags = SYSCALL_ARG1(regs);
 		if (e->flags & O_CREAT_)
-			e->mode = ARG2(regs);
+			e->mode = SYSCALL_ARG2(regs);
 		if (ret >= 0)
 			e->id = ret;
-		bpf_probe_read_user_str(e->name, sizeof(e->name), (const char *)ARG0(regs));
+		bpf_probe_read_user_str(e->name, sizeof(e->name), (const char *)SYSCALL_ARG0(regs));
 		break;
 	case MQ_UNLINK: /* mq_unlink(name) */
 		SET_CALL(e, "mq_unlink");
-		bpf_probe_read_user_str(e->name, sizeof(e->name), (const char *)ARG0(regs));
+		bpf_probe_read_user_str(e->name, sizeof(e->name), (const char *)SYSCALL_ARG0(regs));
 		break;
 	case MQ_TIMEDSEND: /* mq_timedsend(mqdes, msg, msg_len, prio, timeout) */
 		SET_CALL(e, "mq_timedsend");
-		e->id = ARG0(regs);
-		e->size = ARG2(regs);
+		e->id = SYSCALL_ARG0(regs);
+		e->size = SYSCALL_ARG2(regs);
 		break;
 	case MQ_TIMEDRECEIVE: /* mq_timedreceive(mqdes, msg, msg_len, prio, timeout) */
 		SET_CALL(e, "mq_timedreceive");
-		e->id = ARG0(regs);
-		e->size = ARG2(regs);
+		e->id = SYSCALL_ARG0(regs);
+		e->size = SYSCALL_ARG2(regs);
 		break;
 	}
 	/* For the *get calls: the permission bits of the flag word, and the new id. */

@@ -15,26 +15,10 @@
 
 #include <eunomia/bpf/eunomia.bpf.h>
 #include "mount.h"
+#include "syscall_args.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Syscall arguments in the user registers saved at syscall entry. */
-#if defined(__TARGET_ARCH_x86)
-#define SYSCALL_ARG0(regs) BPF_CORE_READ(regs, di)
-#define SYSCALL_ARG1(regs) BPF_CORE_READ(regs, si)
-#define SYSCALL_ARG2(regs) BPF_CORE_READ(regs, dx)
-#define SYSCALL_ARG3(regs) BPF_CORE_READ(regs, r10)
-#define SYSCALL_ARG4(regs) BPF_CORE_READ(regs, r8)
-#elif defined(__TARGET_ARCH_arm64)
-/* x0 already holds the return value at exit; the first argument is kept in orig_x0. */
-#define SYSCALL_ARG0(regs) BPF_CORE_READ(regs, orig_x0)
-#define SYSCALL_ARG1(regs) BPF_CORE_READ(regs, regs[1])
-#define SYSCALL_ARG2(regs) BPF_CORE_READ(regs, regs[2])
-#define SYSCALL_ARG3(regs) BPF_CORE_READ(regs, regs[3])
-#define SYSCALL_ARG4(regs) BPF_CORE_READ(regs, regs[4])
-#else
-#error "mount.bpf.c: syscall argument registers are only defined for x86 and arm64; add them for this architecture"
-#endif
 
 /* Set by the plugin from its `failed_only` config key. */
 const volatile __u8 mount_cfg_failed_only = 0;
@@ -60,16 +44,11 @@ static __always_inline struct mount_event *start_event(long ret, const char *cal
 	return e;
 }
 
-static __always_inline struct pt_regs *user_regs(void)
-{
-	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-}
-
 /* mount(source, target, fstype, flags, data) */
 SEC("tp/syscalls/sys_exit_mount")
 int handle_mount(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *regs = user_regs();
+	struct pt_regs *regs = SYSCALL_REGS();
 	struct mount_event *e;
 
 	e = start_event(ctx->ret, "mount\0\0\0\0\0\0\0\0\0\0", SYSCALL_ARG3(regs));
@@ -87,7 +66,7 @@ int handle_mount(struct trace_event_raw_sys_exit *ctx)
 SEC("tp/syscalls/sys_exit_umount")
 int handle_umount(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *regs = user_regs();
+	struct pt_regs *regs = SYSCALL_REGS();
 	struct mount_event *e;
 
 	e = start_event(ctx->ret, "umount2\0\0\0\0\0\0\0\0", SYSCALL_ARG1(regs));
@@ -102,7 +81,7 @@ int handle_umount(struct trace_event_raw_sys_exit *ctx)
 SEC("tp/syscalls/sys_exit_fsopen")
 int handle_fsopen(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *regs = user_regs();
+	struct pt_regs *regs = SYSCALL_REGS();
 	struct mount_event *e;
 
 	e = start_event(ctx->ret, "fsopen\0\0\0\0\0\0\0\0\0", SYSCALL_ARG1(regs));
@@ -117,7 +96,7 @@ int handle_fsopen(struct trace_event_raw_sys_exit *ctx)
 SEC("tp/syscalls/sys_exit_move_mount")
 int handle_move_mount(struct trace_event_raw_sys_exit *ctx)
 {
-	struct pt_regs *regs = user_regs();
+	struct pt_regs *regs = SYSCALL_REGS();
 	struct mount_event *e;
 
 	e = start_event(ctx->ret, "move_mount\0\0\0\0\0", SYSCALL_ARG4(regs));
