@@ -114,10 +114,7 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = capable_create,
-	.destroy = skel_plugin_destroy,
-	.start = skel_plugin_start,
-	.stop = skel_plugin_stop,
-	.ring_fd = skel_plugin_ring_fd,
+	SKEL_PLUGIN_OPS,
 	.decode = capable_decode,
 };
 

@@ -43,7 +43,7 @@ static const struct eun_config_key config_keys[] = {
 static int files_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
 	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, files_bpf,
-		"syscall tracepoints need tracefs at /sys/kernel/tracing and CONFIG_FTRACE_SYSCALLS");
+		SKEL_HINT_SYSCALL_TP);
 	struct files_bpf *skel;
 	bool failed_only;
 	int err;
@@ -73,10 +73,7 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = files_create,
-	.destroy = skel_plugin_destroy,
-	.start = skel_plugin_start,
-	.stop = skel_plugin_stop,
-	.ring_fd = skel_plugin_ring_fd,
+	SKEL_PLUGIN_OPS,
 };
 
 EUN_PLUGIN_DEFINE(desc)

@@ -121,8 +121,7 @@ static int parse_calls(struct skel_plugin *sp, const char *list, bool want[N_CAL
 static int ipc_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
 	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, ipc_bpf,
-		"syscall tracepoints need tracefs at /sys/kernel/tracing, CONFIG_FTRACE_SYSCALLS, "
-		"and System V IPC / POSIX message queues (CONFIG_SYSVIPC, CONFIG_POSIX_MQUEUE)");
+		SKEL_HINT_SYSCALL_TP ", and System V IPC / POSIX message queues (CONFIG_SYSVIPC, CONFIG_POSIX_MQUEUE)");
 	const char *list;
 	bool want[N_CALLS];
 	char prog[32];
@@ -161,10 +160,7 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = ipc_create,
-	.destroy = skel_plugin_destroy,
-	.start = skel_plugin_start,
-	.stop = skel_plugin_stop,
-	.ring_fd = skel_plugin_ring_fd,
+	SKEL_PLUGIN_OPS,
 };
 
 EUN_PLUGIN_DEFINE(desc)

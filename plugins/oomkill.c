@@ -48,7 +48,7 @@ static const struct eun_event_type event_types[] = {
 static int oomkill_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
 	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, oomkill_bpf,
-		"the kernel needs BTF tracepoints (5.5+) and the oom:mark_victim tracepoint");
+		SKEL_HINT_BTF_TP " and the oom:mark_victim tracepoint");
 	long page = sysconf(_SC_PAGESIZE);
 	__u32 shift = 0;
 
@@ -70,10 +70,7 @@ static const struct eun_plugin_desc desc = {
 	.event_types = event_types,
 	.n_event_types = EUN_ARRAY_LEN(event_types),
 	.create = oomkill_create,
-	.destroy = skel_plugin_destroy,
-	.start = skel_plugin_start,
-	.stop = skel_plugin_stop,
-	.ring_fd = skel_plugin_ring_fd,
+	SKEL_PLUGIN_OPS,
 };
 
 EUN_PLUGIN_DEFINE(desc)

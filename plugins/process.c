@@ -66,8 +66,7 @@ static const struct eun_config_key config_keys[] = {
 
 static int process_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
-	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, process_bpf,
-						  "the kernel needs BTF tracepoints (5.5+)");
+	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, process_bpf, SKEL_HINT_BTF_TP);
 	struct process_bpf *skel;
 	bool want_fork;
 	int err;
@@ -127,10 +126,7 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = process_create,
-	.destroy = skel_plugin_destroy,
-	.start = skel_plugin_start,
-	.stop = skel_plugin_stop,
-	.ring_fd = skel_plugin_ring_fd,
+	SKEL_PLUGIN_OPS,
 	.decode = process_decode,
 };
 

@@ -71,8 +71,7 @@ static const char *const result_names[] = {
 
 static int signal_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
-	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, signal_bpf,
-						  "the kernel needs BTF tracepoints (5.5+)");
+	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, signal_bpf, SKEL_HINT_BTF_TP);
 	uint64_t sig;
 	int err;
 
@@ -123,10 +122,7 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = signal_create,
-	.destroy = skel_plugin_destroy,
-	.start = skel_plugin_start,
-	.stop = skel_plugin_stop,
-	.ring_fd = skel_plugin_ring_fd,
+	SKEL_PLUGIN_OPS,
 	.decode = signal_decode,
 };
 

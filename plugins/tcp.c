@@ -147,7 +147,7 @@ static int add_event(struct skel_plugin *sp, const char *item, void *arg)
 static int tcp_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
 	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, tcp_bpf,
-		"the kernel needs BTF tracepoints (5.5+) and socket storage in tracing programs (5.11+)");
+		SKEL_HINT_BTF_TP " and socket storage in tracing programs (5.11+)");
 	struct tcp_bpf *skel;
 	const char *ports, *events;
 	__u32 mask = 0;
@@ -245,10 +245,7 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = tcp_create,
-	.destroy = skel_plugin_destroy,
-	.start = skel_plugin_start,
-	.stop = skel_plugin_stop,
-	.ring_fd = skel_plugin_ring_fd,
+	SKEL_PLUGIN_OPS,
 	.decode = tcp_decode,
 };
 

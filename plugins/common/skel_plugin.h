@@ -34,6 +34,11 @@ struct skel_plugin {
 	bool loaded;
 };
 
+/* Attach hints: what a failing hook needs from the kernel. */
+#define SKEL_HINT_SYSCALL_TP \
+	"syscall tracepoints need tracefs at /sys/kernel/tracing and CONFIG_FTRACE_SYSCALLS"
+#define SKEL_HINT_BTF_TP "the kernel needs BTF tracepoints (5.5+)"
+
 /* Wrap an opened skeleton (NULL if its __open() failed, errno set); NULL + errno on failure. */
 struct skel_plugin *skel_plugin_open(struct eun_tracker *t, const struct eun_host *host, void *skel,
 				     struct bpf_object_skeleton *s, struct bpf_object *obj,
@@ -64,5 +69,10 @@ void skel_plugin_destroy(void *state);
 int skel_plugin_start(void *state);
 int skel_plugin_stop(void *state);
 int skel_plugin_ring_fd(void *state);
+
+/* Descriptor initializer for those four operations. */
+#define SKEL_PLUGIN_OPS                                                     \
+	.destroy = skel_plugin_destroy, .start = skel_plugin_start,          \
+	.stop = skel_plugin_stop, .ring_fd = skel_plugin_ring_fd
 
 #endif /* EUNOMIA_SKEL_PLUGIN_H */
