@@ -161,6 +161,23 @@ int eun_event_get_str(const struct eun_event *ev, size_t i, const char **s, size
 	return 0;
 }
 
+int eun_event_get_hist(const struct eun_event *ev, size_t i, const uint64_t **slots, size_t *n)
+{
+	const struct eun_field *f;
+
+	clear_error();
+	if (i >= ev->type->n_fields)
+		return bad_index(ev, i);
+	f = &ev->type->fields[i];
+	if (f->type != EUN_FIELD_HIST_LOG2)
+		return set_error(EINVAL, "field '%s' of event '%s' is not a histogram",
+				 f->name, ev->type->name);
+	/* Validation keeps histograms 8-byte aligned; records are too. */
+	*slots = (const uint64_t *)(const void *)(ev->rec + f->offset);
+	*n = field_hist_slots(f);
+	return 0;
+}
+
 /* Append the value of common header field `name`; false if there is none. */
 static bool put_header_field(struct outbuf *o, const struct eun_event *ev, const char *name)
 {

@@ -3,7 +3,8 @@
  * The event loop: every running tracker's ring buffer hangs off the ctx's one
  * epoll fd; samples are decoded, checked against the schema and handed to
  * the event callback. Trackers wake the reader in batches, so polling also
- * drains everything at least every max_latency_ms.
+ * drains everything at least every max_latency_ms, and runs the collect()
+ * of trackers whose interval is due.
  */
 #include <string.h>
 #include <sys/epoll.h>
@@ -38,8 +39,6 @@ static int decode_error(struct eun_tracker *t, int err, const char *fmt, ...)
 int event_dispatch(struct eun_tracker *t, const void *raw, size_t len)
 {
 	const struct eun_plugin_desc *d = t->plugin->desc;
-	struct eun_event ev = { .tracker = t, .rec = raw, .len = len };
-	struct eun_ctx *ctx = t->ctx;
 
 	if (d->decode) {
 		long n = d->decode(t->state, raw, len, t->decode_buf, t->plugin->max_record);
@@ -53,9 +52,17 @@ int event_dispatch(struct eun_tracker *t, const void *raw, size_t len)
 			return decode_error(t, EOVERFLOW, "tracker '%s': decode() returned %ld bytes, "
 					    "more than the %zu it was given", d->name, n,
 					    t->plugin->max_record);
-		ev.rec = t->decode_buf;
-		ev.len = (size_t)n;
+		return event_deliver(t, t->decode_buf, (size_t)n);
 	}
+	return event_deliver(t, raw, len);
+}
+
+int event_deliver(struct eun_tracker *t, const void *rec, size_t len)
+{
+	const struct eun_plugin_desc *d = t->plugin->desc;
+	struct eun_event ev = { .tracker = t, .rec = rec, .len = len };
+	struct eun_ctx *ctx = t->ctx;
+
 	if (ev.len < sizeof(struct eun_record_header))
 		return decode_error(t, EBADMSG, "tracker '%s': %zu-byte record is shorter than the "
 				    "record header", d->name, ev.len);
@@ -70,6 +77,7 @@ int event_dispatch(struct eun_tracker *t, const void *raw, size_t len)
 	memcpy(ev.comm, ev.hdr->comm, EUN_COMM_LEN);
 	ev.comm[EUN_COMM_LEN] = '\0';
 	t->events++;
+	sinks_deliver(ctx, &ev);
 	if (ctx->event_fn) {
 		int r = ctx->event_fn(&ev, ctx->event_cookie);
 
@@ -92,10 +100,13 @@ int event_loop_add(struct eun_tracker *t)
 {
 	const char *name = t->plugin->desc->name;
 	struct epoll_event ee = { .events = EPOLLIN, .data.ptr = t };
-	int fd = t->plugin->desc->ring_fd ? t->plugin->desc->ring_fd(t->state) : -1;
+	int fd;
 
-	if (!t->plugin->desc->n_event_types)
+	t->next_collect_ms = monotonic_ms() + t->collect_interval_ms;
+	/* Validation guarantees event types come from a ring, collect() or both. */
+	if (!t->plugin->desc->n_event_types || !t->plugin->desc->ring_fd)
 		return 0;
+	fd = t->plugin->desc->ring_fd(t->state);
 	if (fd < 0)
 		return set_error(EBADF, "tracker '%s': ring_fd() gave no ring buffer after start()", name);
 	t->rb = ring_buffer__new(fd, on_sample, t, NULL);
@@ -124,6 +135,50 @@ static int drain(struct eun_tracker *t)
 	return n;
 }
 
+int event_loop_collect(struct eun_tracker *t)
+{
+	int err;
+
+	t->cb_status = 0;
+	err = t->plugin->collect(t->state);
+	if (t->collect_interval_ms) {
+		int64_t now = monotonic_ms();
+
+		/* Keep the cadence, but never try to catch up on missed intervals. */
+		t->next_collect_ms += t->collect_interval_ms;
+		if (t->next_collect_ms <= now)
+			t->next_collect_ms = now + t->collect_interval_ms;
+	}
+	if (t->cb_status < 0)
+		return t->cb_status;
+	if (err < 0 && !*eun_last_error())
+		set_error(-err, "tracker '%s': collect() failed: %s", t->plugin->desc->name,
+			  strerror(-err));
+	return err < 0 ? err : 0;
+}
+
+/* Run collect() of every running tracker whose interval has passed; the
+ * number of records they emitted, or a negative error. */
+static int collect_due(struct eun_ctx *ctx)
+{
+	int64_t now = monotonic_ms();
+	int emitted = 0;
+
+	for (size_t i = 0; i < ctx->n_trackers; i++) {
+		struct eun_tracker *t = ctx->trackers[i];
+		uint64_t before = t->events;
+		int err;
+
+		if (t->st != EUN_TRACKER_RUNNING || !t->plugin->collect || !t->collect_interval_ms ||
+		    now < t->next_collect_ms)
+			continue;
+		if ((err = event_loop_collect(t)) < 0)
+			return err;
+		emitted += (int)(t->events - before);
+	}
+	return emitted;
+}
+
 void event_loop_remove(struct eun_tracker *t)
 {
 	if (!t->rb)
@@ -136,12 +191,11 @@ void event_loop_remove(struct eun_tracker *t)
 
 int eun_ctx_consume(struct eun_ctx *ctx)
 {
-	int total = 0;
+	int total = 0, n;
 
 	clear_error();
 	for (size_t i = 0; i < ctx->n_trackers; i++) {
 		struct eun_tracker *t = ctx->trackers[i];
-		int n;
 
 		if (!t->rb)
 			continue;
@@ -150,10 +204,12 @@ int eun_ctx_consume(struct eun_ctx *ctx)
 			return n;
 		total += n;
 	}
-	return total;
+	n = collect_due(ctx);
+	sinks_flush(ctx);
+	return n < 0 ? n : total + n;
 }
 
-static int64_t now_ms(void)
+int64_t monotonic_ms(void)
 {
 	struct timespec ts;
 
@@ -163,12 +219,12 @@ static int64_t now_ms(void)
 
 int eun_ctx_poll(struct eun_ctx *ctx, int timeout_ms)
 {
-	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	int64_t deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
 	struct epoll_event ee[8];
 
 	clear_error();
 	for (;;) {
-		int64_t left = deadline < 0 ? ctx->max_latency_ms : deadline - now_ms();
+		int64_t left = deadline < 0 ? ctx->max_latency_ms : deadline - monotonic_ms();
 		int wait = left < 0 ? 0 : left > ctx->max_latency_ms ? (int)ctx->max_latency_ms : (int)left;
 		int n;
 
@@ -176,7 +232,7 @@ int eun_ctx_poll(struct eun_ctx *ctx, int timeout_ms)
 			return errno == EINTR ? -EINTR
 					      : set_error(errno, "epoll_wait: %s", strerror(errno));
 		n = eun_ctx_consume(ctx);
-		if (n != 0 || (deadline >= 0 && now_ms() >= deadline))
+		if (n != 0 || (deadline >= 0 && monotonic_ms() >= deadline))
 			return n;
 	}
 }

@@ -39,6 +39,33 @@ uint64_t field_read_u64(const struct eun_field *f, const uint8_t *rec)
 	}
 }
 
+size_t field_hist_slots(const struct eun_field *f)
+{
+	return f->size / sizeof(uint64_t);
+}
+
+uint64_t field_hist_slot(const struct eun_field *f, const uint8_t *rec, size_t i)
+{
+	return READ_AS(uint64_t, rec + f->offset + i * sizeof(uint64_t));
+}
+
+/* Non-empty slots as "lo-hi:count" joined by commas, e.g. "0-1:3,16-31:7". */
+static void put_hist(struct outbuf *o, const struct eun_field *f, const uint8_t *rec)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < field_hist_slots(f); i++) {
+		uint64_t n = field_hist_slot(f, rec, i);
+		uint64_t lo = i ? UINT64_C(1) << i : 0;
+		uint64_t hi = i == 63 ? UINT64_MAX : (UINT64_C(1) << (i + 1)) - 1;
+
+		if (!n)
+			continue;
+		outbuf_printf(o, "%s%" PRIu64 "-%" PRIu64 ":%" PRIu64, first ? "" : ",", lo, hi, n);
+		first = false;
+	}
+}
+
 size_t field_str_len(const struct eun_field *f, const uint8_t *rec)
 {
 	return strnlen((const char *)rec + f->offset, f->size);
@@ -75,6 +102,9 @@ void field_put(struct outbuf *o, const struct eun_field *f, const uint8_t *rec)
 		break;
 	case EUN_FIELD_IPV6:
 		outbuf_puts(o, inet_ntop(AF_INET6, p, ip6, sizeof(ip6)));
+		break;
+	case EUN_FIELD_HIST_LOG2:
+		put_hist(o, f, rec);
 		break;
 	default:
 		if (field_is_int(f))

@@ -2,8 +2,10 @@
 /* The host table: services the core offers to plugins. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
+#include "symbolizer.h"
 
 static void host_log(struct eun_tracker *t, int level, const char *fmt, ...)
 {
@@ -75,6 +77,55 @@ static int host_prepare_bpf(struct eun_tracker *t, struct bpf_object *obj)
 	return err;
 }
 
+static int host_set_collect_interval(struct eun_tracker *t, uint32_t interval_ms)
+{
+	if (!t->plugin->collect) {
+		set_error(EINVAL, "tracker '%s': set_collect_interval() needs a collect() operation "
+			  "in a descriptor built for plugin ABI 1.1 or later", t->plugin->desc->name);
+		return -EINVAL;
+	}
+	t->collect_interval_ms = interval_ms;
+	t->next_collect_ms = monotonic_ms() + interval_ms;
+	return 0;
+}
+
+static int host_emit(struct eun_tracker *t, const void *rec, size_t len)
+{
+	struct eun_record_header hdr;
+	int n;
+
+	if (!rec || len < sizeof(hdr) || len > t->plugin->max_record) {
+		t->decode_errors++;
+		return set_error(EBADMSG, "tracker '%s': emit() of a %zu-byte record; records are "
+				 "%zu to %zu bytes", t->plugin->desc->name, len, sizeof(hdr),
+				 t->plugin->max_record);
+	}
+	memcpy(&hdr, rec, sizeof(hdr));
+	if (hdr.ts_ns) {
+		n = event_deliver(t, rec, len);
+	} else {
+		/* Stamp a copy (8-byte aligned, like ring samples); the caller's record stays untouched. */
+		uint64_t copy[(len + 7) / 8];
+		struct timespec ts;
+
+		clock_gettime(CLOCK_BOOTTIME, &ts);
+		hdr.ts_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		memcpy(copy, rec, len);
+		memcpy(copy, &hdr, sizeof(hdr));
+		n = event_deliver(t, copy, len);
+	}
+	return n < 0 ? n : 0;
+}
+
+static int host_symbolize(struct eun_tracker *t, uint32_t pid, uint64_t addr, char *buf, size_t size)
+{
+	if (!t->sym && !(t->sym = symbolizer_new())) {
+		snprintf(buf, size, "0x%llx", (unsigned long long)addr);
+		return -ENOMEM;
+	}
+	return symbolizer_name(t->sym, pid, addr, buf, size);
+}
+
 const struct eun_host core_host = {
 	.size = sizeof(struct eun_host),
 	.abi_major = EUN_PLUGIN_ABI_MAJOR,
@@ -85,4 +136,7 @@ const struct eun_host core_host = {
 	.config_uint = host_config_uint,
 	.config_bool = host_config_bool,
 	.prepare_bpf = host_prepare_bpf,
+	.set_collect_interval = host_set_collect_interval,
+	.emit = host_emit,
+	.symbolize = host_symbolize,
 };

@@ -84,6 +84,7 @@ int plugin_open(const char *path, struct eun_plugin **out)
 	p->dl = dl;
 	p->desc = d;
 	p->max_record = largest_record(d);
+	p->collect = plugin_desc_collect(d);
 	*out = p;
 	return 0;
 }

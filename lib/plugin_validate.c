@@ -20,7 +20,10 @@ static bool valid_ident(const char *s)
 	return true;
 }
 
-/* Required size in bytes for a field type; 0 for STR (any size >= 1). */
+/* A HIST_LOG2 field holds 1 to 64 uint64_t slots. */
+#define HIST_MAX_SLOTS 64
+
+/* Required size in bytes for a field type; 0 for STR and HIST_LOG2 (checked apart). */
 static uint32_t type_size(uint32_t type)
 {
 	switch (type) {
@@ -50,7 +53,9 @@ static int check_field(const char *pn, const char *path, const struct eun_event_
 	if (f->flags & ~KNOWN_FIELD_FLAGS)
 		return set_error(EINVAL, "plugin '%s' (%s): event '%s' field '%s' has unknown flags 0x%x",
 				 pn, path, et->name, fname, f->flags & ~KNOWN_FIELD_FLAGS);
-	if (f->type == EUN_FIELD_STR ? f->size == 0 : f->size != type_size(f->type))
+	/* HIST_LOG2 sizes: see check_hist(). */
+	if (f->type != EUN_FIELD_HIST_LOG2 &&
+	    (f->type == EUN_FIELD_STR ? f->size == 0 : f->size != type_size(f->type)))
 		return set_error(EINVAL, "plugin '%s' (%s): event '%s' field '%s' has size %u, "
 				 "which does not fit its type", pn, path, et->name, fname, f->size);
 	if (f->offset < sizeof(struct eun_record_header) ||
@@ -58,6 +63,47 @@ static int check_field(const char *pn, const char *path, const struct eun_event_
 		return set_error(EINVAL, "plugin '%s' (%s): event '%s' field '%s' at offset %u size %u "
 				 "lies outside the record body (bytes %zu..%u)", pn, path, et->name, fname,
 				 f->offset, f->size, sizeof(struct eun_record_header), et->record_size);
+	return 0;
+}
+
+/* A histogram: whole slots, 1..64 of them, no scalar flags, a U64 <name>_sum beside it. */
+static int check_hist(const char *pn, const char *path, const struct eun_plugin_desc *d,
+		      const struct eun_event_type *et, const struct eun_field *f)
+{
+	char sum_name[80];
+
+	if (d->abi_minor < 1)
+		return set_error(EINVAL, "plugin '%s' (%s): event '%s' field '%s' is a HIST_LOG2, which "
+				 "plugin ABI %u.%u does not have; rebuild against ABI 1.1 headers",
+				 pn, path, et->name, f->name, d->abi_major, d->abi_minor);
+	if (f->offset % 8)
+		return set_error(EINVAL, "plugin '%s' (%s): event '%s' histogram '%s' is at offset %u; "
+				 "it must be 8-byte aligned", pn, path, et->name, f->name, f->offset);
+	if (f->size == 0 || f->size % 8 || f->size / 8 > HIST_MAX_SLOTS)
+		return set_error(EINVAL, "plugin '%s' (%s): event '%s' histogram '%s' has size %u; it "
+				 "must be 1 to %d uint64_t slots", pn, path, et->name, f->name, f->size,
+				 HIST_MAX_SLOTS);
+	if (f->flags & (EUN_FIELD_F_HEX | EUN_FIELD_F_KEY | EUN_FIELD_F_GAUGE | EUN_FIELD_F_ERRNO))
+		return set_error(EINVAL, "plugin '%s' (%s): event '%s' histogram '%s' may carry only "
+				 "the COUNTER flag", pn, path, et->name, f->name);
+	snprintf(sum_name, sizeof(sum_name), "%s_sum", f->name);
+	for (uint32_t i = 0; i < et->n_fields; i++)
+		if (et->fields[i].name && !strcmp(et->fields[i].name, sum_name))
+			return et->fields[i].type == EUN_FIELD_U64 ? 0
+			       : set_error(EINVAL, "plugin '%s' (%s): event '%s' field '%s' must be U64, "
+					   "as the sum of histogram '%s'", pn, path, et->name, sum_name,
+					   f->name);
+	return set_error(EINVAL, "plugin '%s' (%s): event '%s' histogram '%s' needs a U64 field "
+			 "'%s' with the sum of the values it counts", pn, path, et->name, f->name,
+			 sum_name);
+}
+
+/* Field checks that depend on the descriptor's ABI and the other fields. */
+static int check_field_in_context(const char *pn, const char *path, const struct eun_plugin_desc *d,
+				  const struct eun_event_type *et, const struct eun_field *f)
+{
+	if (f->type == EUN_FIELD_HIST_LOG2)
+		return check_hist(pn, path, d, et, f);
 	return 0;
 }
 
@@ -89,7 +135,8 @@ static int check_event_type(const char *pn, const char *path, const struct eun_p
 					 pn, path, et->name);
 	}
 	for (uint32_t i = 0; i < et->n_fields; i++) {
-		if ((err = check_field(pn, path, et, &et->fields[i])))
+		if ((err = check_field(pn, path, et, &et->fields[i])) ||
+		    (err = check_field_in_context(pn, path, d, et, &et->fields[i])))
 			return err;
 		for (uint32_t j = 0; j < i; j++)
 			if (!strcmp(et->fields[j].name, et->fields[i].name))
@@ -133,9 +180,12 @@ static int check_ops(const char *pn, const char *path, const struct eun_plugin_d
 	if (missing)
 		return set_error(EINVAL, "plugin '%s' (%s): required operation %s() is NULL; "
 				 "create, destroy, start and stop must all be set", pn, path, missing);
-	if (d->n_event_types && !d->ring_fd)
-		return set_error(EINVAL, "plugin '%s' (%s): declares event types but no ring_fd() "
-				 "to read them from", pn, path);
+	if (d->n_event_types && !d->ring_fd && !plugin_desc_collect(d))
+		return set_error(EINVAL, "plugin '%s' (%s): declares event types but neither ring_fd() "
+				 "nor collect() to produce them", pn, path);
+	if (plugin_desc_collect(d) && !d->n_event_types)
+		return set_error(EINVAL, "plugin '%s' (%s): has collect() but declares no event types "
+				 "to emit", pn, path);
 	if (d->decode && !d->n_event_types)
 		return set_error(EINVAL, "plugin '%s' (%s): has decode() but declares no event types "
 				 "to decode into", pn, path);

@@ -97,6 +97,14 @@ static void csv_put_cell(struct outbuf *o, const char *s, size_t n)
 	outbuf_putc(o, '"');
 }
 
+/* A histogram's text ("lo-hi:n,...") has commas but never quotes: always quote it. */
+static void csv_put_hist(struct outbuf *o, const struct eun_field *f, const uint8_t *rec)
+{
+	outbuf_putc(o, '"');
+	field_put(o, f, rec);
+	outbuf_putc(o, '"');
+}
+
 static void csv_put_cstr(struct outbuf *o, const char *s)
 {
 	csv_put_cell(o, s, strlen(s));
@@ -157,6 +165,8 @@ int eun_csv_row(const struct eun_csv *csv, const struct eun_event *ev, char *buf
 			continue;
 		if (f->type == EUN_FIELD_STR)
 			csv_put_cell(&o, (const char *)ev->rec + f->offset, field_str_len(f, ev->rec));
+		else if (f->type == EUN_FIELD_HIST_LOG2)
+			csv_put_hist(&o, f, ev->rec);
 		else
 			field_put(&o, f, ev->rec); /* numbers, true/false, addresses: never quoted */
 	}

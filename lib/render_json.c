@@ -104,6 +104,13 @@ static void json_put_field(struct outbuf *o, const struct eun_field *f, const ui
 	case EUN_FIELD_BOOL:
 		field_put(o, f, rec);
 		break;
+	case EUN_FIELD_HIST_LOG2:
+		/* Slot i counts values in [2^i, 2^(i+1)), as the schema says. */
+		outbuf_putc(o, '[');
+		for (size_t i = 0; i < field_hist_slots(f); i++)
+			outbuf_printf(o, "%s%" PRIu64, i ? "," : "", field_hist_slot(f, rec, i));
+		outbuf_putc(o, ']');
+		break;
 	default:
 		/* JSON numbers are decimal, whatever EUN_FIELD_F_HEX asks for text. */
 		if (field_is_signed(f))

@@ -4,16 +4,11 @@
 #include <string.h>
 
 #include "internal.h"
+#include "symbolizer.h"
 
-/* Comma-separated names of the ctx's plugins, for "unknown tracker" messages. */
-static void list_trackers(const struct eun_ctx *ctx, char *buf, size_t size)
+static const char *plugin_name_at(const void *ctx, size_t i)
 {
-	size_t len = 0;
-
-	snprintf(buf, size, "none found");
-	for (size_t i = 0; i < ctx->n_plugins && len < size; i++)
-		len += snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
-				ctx->plugins[i]->desc->name);
+	return ((const struct eun_ctx *)ctx)->plugins[i]->desc->name;
 }
 
 static int add_to_ctx(struct eun_ctx *ctx, struct eun_tracker *t)
@@ -42,6 +37,7 @@ static void remove_from_ctx(struct eun_ctx *ctx, struct eun_tracker *t)
 /* Release what eun_tracker_new() allocated before the plugin instance exists. */
 static void tracker_release(struct eun_tracker *t)
 {
+	symbolizer_free(t->sym);
 	config_free(t);
 	free(t->decode_buf);
 	free(t);
@@ -66,7 +62,7 @@ struct eun_tracker *eun_tracker_new(struct eun_ctx *ctx, const char *name,
 	}
 	p = (struct eun_plugin *)eun_plugin_find(ctx, name);
 	if (!p) {
-		list_trackers(ctx, names, sizeof(names));
+		join_names(names, sizeof(names), plugin_name_at, ctx, ctx->n_plugins, "none found");
 		errno = -set_error(ENOENT, "unknown tracker '%s'; available: %s (plugins are searched "
 				   "in EUNOMIA_PLUGIN_PATH and %s)", name, names, EUN_PLUGINDIR);
 		return NULL;
@@ -110,7 +106,9 @@ int eun_tracker_start(struct eun_tracker *t)
 	if (t->st == EUN_TRACKER_FAILED)
 		return set_error(EINVAL, "tracker '%s' failed to start before; free it and create a new one",
 				 name);
-	if ((err = kernel_env_prepare(t->obj)))
+	/* A plugin that handed the core no BPF object and reads no ring (pure
+	 * user-space collect()) needs nothing from the kernel the core checks. */
+	if ((t->obj || t->plugin->desc->ring_fd) && (err = kernel_env_prepare(t->obj)))
 		return err;
 	err = t->plugin->desc->start(t->state);
 	if (err < 0) {
@@ -135,6 +133,10 @@ int eun_tracker_stop(struct eun_tracker *t)
 	clear_error();
 	if (t->st != EUN_TRACKER_RUNNING)
 		return 0;
+	/* Last snapshot first, so nothing aggregated since the previous one is lost. */
+	if (t->plugin->collect && (err = event_loop_collect(t)) < 0)
+		log_msg(EUN_LOG_WARN, "tracker '%s': final collect: %s", t->plugin->desc->name,
+			eun_last_error());
 	err = t->plugin->desc->stop(t->state);
 	event_loop_remove(t);
 	t->st = EUN_TRACKER_STOPPED;

@@ -37,7 +37,7 @@
 #include <eunomia/schema.h>
 
 #define EUN_PLUGIN_ABI_MAJOR 1
-#define EUN_PLUGIN_ABI_MINOR 0
+#define EUN_PLUGIN_ABI_MINOR 1
 
 /* Name of the one symbol every plugin exports. Its type is eun_plugin_entry_fn. */
 #define EUN_PLUGIN_ENTRY_SYMBOL "eun_plugin_entry"
@@ -82,12 +82,31 @@ struct eun_host {
 	 * object built with <eunomia/bpf/eunomia.bpf.h>. Also lets the core
 	 * read the kernel-side drop counter. Returns 0 or -errno. */
 	int (*prepare_bpf)(struct eun_tracker *t, struct bpf_object *obj);
+
+	/* --- ABI 1.1: present when size > offsetof(struct eun_host, set_collect_interval) --- */
+	/* Have the core call desc->collect() every interval_ms while the
+	 * tracker runs (0: only once, when it stops). Call from create() or
+	 * start(). 0, or -EINVAL if the plugin has no collect(). */
+	int (*set_collect_interval)(struct eun_tracker *t, uint32_t interval_ms);
+	/* Deliver a record built in user space (header + body as declared for
+	 * hdr.type) to the event callback, exactly as if it came from the ring
+	 * buffer. A zero hdr.ts_ns is stamped with the current time. The record
+	 * is copied. 0, or -errno (e.g. -EBADMSG for a record that does not
+	 * fit its schema, which is also counted as a decode error). */
+	int (*emit)(struct eun_tracker *t, const void *rec, size_t len);
+	/* Name the code at addr: in the kernel when pid is 0 (kallsyms), else
+	 * in process pid's mappings (ELF symbol tables), as "func+0xoff" or
+	 * "func+0xoff [module]". Writes NUL-terminated text to buf (snprintf
+	 * semantics) and returns its length; when the address cannot be
+	 * named, writes "0x<addr>" and returns -ENOENT. Results are cached
+	 * per tracker; the cache is freed with the tracker. */
+	int (*symbolize)(struct eun_tracker *t, uint32_t pid, uint64_t addr, char *buf, size_t size);
 };
 
 /*
  * The plugin descriptor. Operations the plugin does not provide are NULL.
- * Required: create, destroy, start, stop; ring_fd when n_event_types > 0.
- * Optional: decode.
+ * Required: create, destroy, start, stop; ring_fd when the records come
+ * from a BPF ring buffer. Optional: decode, collect (ABI 1.1).
  */
 struct eun_plugin_desc {
 	/* --- frozen across all ABI majors --- */
@@ -124,6 +143,15 @@ struct eun_plugin_desc {
 	 * silently, or -errno for a malformed sample (counted as a decode
 	 * error). Without decode, raw samples are records as they are. */
 	long (*decode)(void *state, const void *raw, size_t raw_len, void *out, size_t out_cap);
+
+	/* --- ABI 1.1: read only when abi_minor >= 1 and size covers it --- */
+	/* Optional: read what the BPF side aggregated (maps of counts,
+	 * histograms, stacks), hand it to the core as records with
+	 * host->emit(), and reset it. Called from the thread polling the ctx
+	 * every interval set with host->set_collect_interval(), and once more
+	 * when the tracker stops (before stop()), so no aggregate is lost.
+	 * 0 or -errno (+ host->set_error). */
+	int (*collect)(void *state);
 };
 
 /* Type of the entry symbol. Called once per dlopen; returns a static descriptor. */
@@ -134,8 +162,10 @@ _Static_assert(offsetof(struct eun_plugin_desc, size) == 0, "frozen");
 _Static_assert(offsetof(struct eun_plugin_desc, abi_major) == 4, "frozen");
 _Static_assert(offsetof(struct eun_plugin_desc, abi_minor) == 6, "frozen");
 _Static_assert(offsetof(struct eun_plugin_desc, name) == 8, "frozen");
-_Static_assert(sizeof(struct eun_plugin_desc) == 112, "ABI 1.0 descriptor layout");
-_Static_assert(sizeof(struct eun_host) == 56, "ABI 1.0 host table layout");
+_Static_assert(offsetof(struct eun_plugin_desc, collect) == 112, "ABI 1.0 descriptor layout");
+_Static_assert(sizeof(struct eun_plugin_desc) == 120, "ABI 1.1 descriptor layout");
+_Static_assert(offsetof(struct eun_host, set_collect_interval) == 56, "ABI 1.0 host table layout");
+_Static_assert(sizeof(struct eun_host) == 80, "ABI 1.1 host table layout");
 #endif
 
 /* Mark the entry point so it is exported even with -fvisibility=hidden. */

@@ -30,6 +30,13 @@ enum eun_field_type {
 	EUN_FIELD_STR,    /* char[size], NUL-terminated unless it fills the array */
 	EUN_FIELD_IPV4,   /* 4 bytes, network byte order */
 	EUN_FIELD_IPV6,   /* 16 bytes, network byte order */
+	/* ABI 1.1: a log2 histogram, uint64_t slots[size / 8] (1 to 64 slots).
+	 * Slot i counts the values v with 2^i <= v < 2^(i+1); slot 0 also
+	 * counts v == 0. The field's unit is the unit of v. The same event
+	 * type must declare a U64 field named "<name>_sum" holding the sum of
+	 * the values counted. Like COUNTER fields, the slots are what this
+	 * record adds (e.g. one interval's worth). */
+	EUN_FIELD_HIST_LOG2,
 	EUN_FIELD_TYPE_MAX_ /* not a type; one past the last */
 };
 
@@ -37,8 +44,9 @@ enum eun_field_type {
 enum eun_field_flags {
 	EUN_FIELD_F_HEX     = 1u << 0, /* render integers as 0x... in text and CSV (JSON stays decimal) */
 	EUN_FIELD_F_KEY     = 1u << 1, /* low-cardinality key: usable as a metric label */
-	EUN_FIELD_F_COUNTER = 1u << 2, /* monotonically increasing count */
-	EUN_FIELD_F_GAUGE   = 1u << 3, /* value that goes up and down */
+	EUN_FIELD_F_COUNTER = 1u << 2, /* amount this record adds to a running total
+					* (a per-event quantity or one interval's delta) */
+	EUN_FIELD_F_GAUGE   = 1u << 3, /* current value, goes up and down */
 	EUN_FIELD_F_ERRNO   = 1u << 4, /* signed result: negative values are -errno */
 };
 

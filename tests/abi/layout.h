@@ -53,8 +53,17 @@ struct abi_layout_entry {
 	ABI_OFF(eun_record_header, pid), ABI_OFF(eun_record_header, tid),      \
 	ABI_OFF(eun_record_header, uid), ABI_OFF(eun_record_header, comm)
 
+/* Every member of ABI 1.1: 1.0 plus what 1.1 appended. */
+#define ABI_LAYOUT_1_1_ENTRIES                                                 \
+	ABI_LAYOUT_1_0_ENTRIES, ABI_OFF(eun_plugin_desc, collect),             \
+	ABI_OFF(eun_host, set_collect_interval), ABI_OFF(eun_host, emit),      \
+	ABI_OFF(eun_host, symbolize)
+
 /* The same table built from the frozen v1.0 headers (layout_v1_0.c). */
 extern const struct abi_layout_entry abi_layout_v1_0[];
 extern const size_t abi_layout_v1_0_count;
+/* And from the frozen v1.1 headers (layout_v1_1.c). */
+extern const struct abi_layout_entry abi_layout_v1_1[];
+extern const size_t abi_layout_v1_1_count;
 
 #endif /* EUN_TEST_ABI_LAYOUT_H */

@@ -2,7 +2,8 @@
 /*
  * Plugin ABI compatibility: a plugin built against the frozen 1.0 headers
  * loads and renders in the current core, and the current headers keep
- * every 1.0 member where 1.0 put it.
+ * every 1.0 and 1.1 member where those versions put it. (The 1.1 fixture
+ * plugin is exercised by test_collect.c.)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,24 +16,38 @@
 #include "json_check.h"
 #include "layout.h"
 
-static const struct abi_layout_entry layout_now[] = { ABI_LAYOUT_1_0_ENTRIES };
+static const struct abi_layout_entry layout_now_1_0[] = { ABI_LAYOUT_1_0_ENTRIES };
+static const struct abi_layout_entry layout_now_1_1[] = { ABI_LAYOUT_1_1_ENTRIES };
+
+/* Every member a frozen table measured is where it was; sized structs may only grow. */
+static void check_layout(const struct abi_layout_entry *frozen, size_t n_frozen,
+			 const struct abi_layout_entry *now, size_t n)
+{
+	ck_assert_uint_eq(n_frozen, n);
+	for (size_t i = 0; i < n; i++) {
+		const struct abi_layout_entry *old = &frozen[i];
+
+		ck_assert_str_eq(old->what, now[i].what);
+		if (old->may_grow)
+			ck_assert_msg(now[i].value >= old->value, "%s shrank: %u -> %u", now[i].what,
+				      old->value, now[i].value);
+		else
+			ck_assert_msg(now[i].value == old->value, "%s moved: %u -> %u", now[i].what,
+				      old->value, now[i].value);
+	}
+}
+
+START_TEST(current_headers_keep_1_1_layout)
+{
+	check_layout(abi_layout_v1_1, abi_layout_v1_1_count, layout_now_1_1,
+		     sizeof(layout_now_1_1) / sizeof(layout_now_1_1[0]));
+}
+END_TEST
 
 START_TEST(current_headers_keep_1_0_layout)
 {
-	size_t n = sizeof(layout_now) / sizeof(layout_now[0]);
-
-	ck_assert_uint_eq(abi_layout_v1_0_count, n);
-	for (size_t i = 0; i < n; i++) {
-		const struct abi_layout_entry *old = &abi_layout_v1_0[i], *now = &layout_now[i];
-
-		ck_assert_str_eq(old->what, now->what);
-		if (old->may_grow)
-			ck_assert_msg(now->value >= old->value, "%s shrank: %u -> %u", now->what,
-				      old->value, now->value);
-		else
-			ck_assert_msg(now->value == old->value, "%s moved: %u -> %u", now->what,
-				      old->value, now->value);
-	}
+	check_layout(abi_layout_v1_0, abi_layout_v1_0_count, layout_now_1_0,
+		     sizeof(layout_now_1_0) / sizeof(layout_now_1_0[0]));
 	ck_assert_int_eq(EUN_PLUGIN_ABI_MAJOR, 1);
 	ck_assert_str_eq(EUN_PLUGIN_ENTRY_SYMBOL, "eun_plugin_entry");
 }
@@ -96,6 +111,7 @@ START_TEST(v1_0_plugin_renders)
 		 "{\"ts\":%llu,\"tracker\":\"abi_v1_0\",\"type\":\"tick\",\"pid\":77,\"tid\":78,"
 		 "\"uid\":0,\"comm\":\"ticker\",\"cgroup_id\":1,"
 		 "\"pid_ns\":0,\"mnt_ns\":0,\"net_ns\":4026532000,\"user_ns\":0,"
+		 "\"container_id\":\"\",\"container_runtime\":\"\",\"pod_uid\":\"\","
 		 "\"seq\":42,\"status\":-13,\"up\":false,\"word\":\"hello world\"}",
 		 r.ts);
 	ck_assert_str_eq(r.json, want);
@@ -150,6 +166,7 @@ static Suite *abi_suite(void)
 	TCase *tc = tcase_create("v1.0");
 
 	tcase_add_test(tc, current_headers_keep_1_0_layout);
+	tcase_add_test(tc, current_headers_keep_1_1_layout);
 	tcase_add_test(tc, v1_0_plugin_loads);
 	tcase_add_test(tc, v1_0_plugin_renders);
 	tcase_add_test(tc, v1_0_decode_drop_and_refuse);

@@ -32,6 +32,9 @@ static const struct bad_case cases[] = {
 	{ "bad_flags", -EINVAL, "field 'value'", "unknown flags 0x40000000" },
 	{ "bad_reserved", -EINVAL, "event 'ev'", "non-zero reserved_" },
 	{ "bad_range", -EINVAL, "config key 'limit'", "min 10 above max 2" },
+	{ "hist_no_sum", -EINVAL, "histogram 'lat'", "needs a U64 field 'lat_sum'" },
+	{ "hist_in_1_0", -EINVAL, "HIST_LOG2", "ABI 1.0 does not have" },
+	{ "no_producer", -EINVAL, "neither ring_fd()", "nor collect()" },
 };
 
 static void setup(void)

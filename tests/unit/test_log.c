@@ -1,16 +1,33 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* The log callback: discovery warnings for bad plugins, plugin messages, restoring the default. */
+#include <dirent.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "helpers.h"
 
-/* Every file in the bad fixture directory (each is skipped with a warning). */
-static const char *const bad_files[] = {
-	"no_entry", "abi_major", "abi_minor_new", "null_name", "bad_offset", "bad_ops",
-	"small_size", "dup_field", "reserved_name", "bad_type", "size_mismatch",
-	"bad_flags", "bad_reserved", "bad_range",
-};
-#define N_BAD (sizeof(bad_files) / sizeof(bad_files[0]))
+/* Check that every plugin file of the bad fixture directory is named in
+ * the log; returns how many there are. */
+static int check_each_bad_file_named(const char *log)
+{
+	DIR *d = opendir(EUN_TEST_BAD_DIR);
+	struct dirent *de;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char path[4096];
+
+		if (len < 4 || strcmp(de->d_name + len - 3, ".so"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", EUN_TEST_BAD_DIR, de->d_name);
+		ck_assert_msg(strstr(log, path), "no warning names %s:\n%s", path, log);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
 
 START_TEST(bad_plugins_skipped_with_warning)
 {
@@ -23,11 +40,9 @@ START_TEST(bad_plugins_skipped_with_warning)
 	log_capture_stop();
 	ck_assert_msg(ctx, "one bad plugin must not fail discovery: %s", eun_last_error());
 	ck_assert_uint_eq(eun_plugin_count(ctx), 0);
-	ck_assert_int_eq(lc.n_warn, (int)N_BAD);
 	ck_assert_int_eq(lc.n_error, 0);
-	for (size_t i = 0; i < N_BAD; i++)
-		ck_assert_msg(strstr(lc.buf, bad_fixture_path(bad_files[i])),
-			      "no warning names %s:\n%s", bad_files[i], lc.buf);
+	ck_assert_int_eq(lc.n_warn, check_each_bad_file_named(lc.buf));
+	ck_assert_int_ge(lc.n_warn, 14);
 	ck_assert_msg(strstr(lc.buf, "ABI 2.0"), "%s", lc.buf);
 	/* Discovery succeeded: no error is left over. */
 	ck_assert_str_eq(eun_last_error(), "");
@@ -48,8 +63,9 @@ START_TEST(good_plugins_survive_bad_neighbours)
 	ck_assert_ptr_nonnull(ctx);
 	ck_assert_ptr_nonnull(eun_plugin_find(ctx, FIXTURE_NAME));
 	ck_assert_ptr_nonnull(eun_plugin_find(ctx, "abi_v1_0"));
-	ck_assert_uint_eq(eun_plugin_count(ctx), 2);
-	ck_assert_int_eq(lc.n_warn, (int)N_BAD);
+	ck_assert_ptr_nonnull(eun_plugin_find(ctx, "abi_v1_1"));
+	ck_assert_uint_eq(eun_plugin_count(ctx), 3);
+	ck_assert_int_eq(lc.n_warn, check_each_bad_file_named(lc.buf));
 	eun_ctx_free(ctx);
 }
 END_TEST
@@ -67,7 +83,7 @@ START_TEST(clean_discovery_is_quiet)
 	log_capture_stop();
 	ck_assert_ptr_nonnull(ctx);
 	/* The second copy of the directory is shadowed by the first, not loaded twice. */
-	ck_assert_uint_eq(eun_plugin_count(ctx), 2);
+	ck_assert_uint_eq(eun_plugin_count(ctx), 3);
 	ck_assert_msg(lc.n_warn == 0 && lc.n_error == 0, "unexpected warnings:\n%s", lc.buf);
 	eun_ctx_free(ctx);
 }

@@ -68,6 +68,7 @@ START_TEST(json_exact_alpha)
 		 "\"uid\":1000,\"comm\":\"tester\",\"cgroup_id\":4242,"
 		 "\"pid_ns\":4026531836,\"mnt_ns\":4026531841,\"net_ns\":4026531840,"
 		 "\"user_ns\":4026531837,"
+		 "\"container_id\":\"\",\"container_runtime\":\"\",\"pod_uid\":\"\","
 		 "\"big\":18446744073709551615,\"ret\":-2,\"mask\":48879,\"delta\":-7,"
 		 "\"port\":8080,\"level\":200,\"ok\":true,\"label\":\"hello\"}",
 		 r.ts);
@@ -90,6 +91,7 @@ START_TEST(json_exact_beta)
 		 "\"uid\":1000,\"comm\":\"tester\",\"cgroup_id\":4242,"
 		 "\"pid_ns\":4026531836,\"mnt_ns\":4026531841,\"net_ns\":4026531840,"
 		 "\"user_ns\":4026531837,"
+		 "\"container_id\":\"\",\"container_runtime\":\"\",\"pod_uid\":\"\","
 		 "\"saddr\":\"192.168.0.1\",\"daddr\":\"2001:db8::1\",\"flags\":65,"
 		 "\"label\":\"b\",\"path\":\"/tmp/x\"}",
 		 r.ts);
@@ -310,7 +312,8 @@ START_TEST(csv_header_is_union)
 {
 	static const char *const want[] = {
 		"ts", "tracker", "type", "pid", "tid", "uid", "comm", "cgroup_id",
-		"pid_ns", "mnt_ns", "net_ns", "user_ns", "big", "ret", "mask", "delta", "port", "level", "ok", "label",
+		"pid_ns", "mnt_ns", "net_ns", "user_ns", "container_id", "container_runtime",
+		"pod_uid", "big", "ret", "mask", "delta", "port", "level", "ok", "label",
 		"saddr", "daddr", "flags", "path", "seq", "status", "up", "word",
 	};
 	struct eun_ctx *ctx = fixture_ctx();

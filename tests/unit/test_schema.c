@@ -81,10 +81,11 @@ END_TEST
 
 START_TEST(common_config_keys)
 {
-	static const char *const want[] = { "pid", "uid", "comm", "ringbuf_kb", "wakeup_kb" };
+	static const char *const want[] = { "pid", "uid", "comm", "ringbuf_kb", "wakeup_kb",
+					    "cgroup" };
 
-	ck_assert_uint_eq(eun_common_config_count(), 5);
-	for (size_t i = 0; i < 5; i++) {
+	ck_assert_uint_eq(eun_common_config_count(), 6);
+	for (size_t i = 0; i < 6; i++) {
 		const struct eun_config_key *k = eun_common_config_key(i);
 
 		ck_assert_str_eq(k->name, want[i]);
@@ -92,7 +93,8 @@ START_TEST(common_config_keys)
 		ck_assert(k->type == EUN_CONFIG_UINT || k->type == EUN_CONFIG_STRING);
 	}
 	ck_assert_uint_eq(eun_common_config_key(2)->type, EUN_CONFIG_STRING);
-	ck_assert_ptr_null(eun_common_config_key(5));
+	ck_assert_uint_eq(eun_common_config_key(5)->type, EUN_CONFIG_STRING);
+	ck_assert_ptr_null(eun_common_config_key(6));
 }
 END_TEST
 

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* The kernel's text symbols from /proc/kallsyms, sorted for address lookups. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sym_tables.h"
+
+struct ksym {
+	uint64_t addr;
+	uint32_t name;   /* offset in names */
+	uint32_t module; /* offset in names; 0: the kernel itself (names[0] is "") */
+};
+
+struct ksyms {
+	struct ksym *v;
+	size_t n, cap;
+	char *names;
+	size_t names_len, names_cap;
+};
+
+/* Copy s (with its NUL) into k->names; its offset, or -ENOMEM. */
+static long names_add(struct ksyms *k, const char *s, size_t len)
+{
+	size_t at = k->names_len;
+
+	if (at + len + 1 > k->names_cap) {
+		size_t cap = k->names_cap ? k->names_cap * 2 : 1 << 20;
+		char *p;
+
+		while (cap < at + len + 1)
+			cap *= 2;
+		p = realloc(k->names, cap);
+		if (!p)
+			return -ENOMEM;
+		k->names = p;
+		k->names_cap = cap;
+	}
+	memcpy(k->names + at, s, len);
+	k->names[at + len] = '\0';
+	k->names_len = at + len + 1;
+	return (long)at;
+}
+
+static int ksym_push(struct ksyms *k, uint64_t addr, uint32_t name, uint32_t module)
+{
+	if (k->n == k->cap) {
+		size_t cap = k->cap ? k->cap * 2 : 1 << 16;
+		struct ksym *v = realloc(k->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		k->v = v;
+		k->cap = cap;
+	}
+	k->v[k->n++] = (struct ksym){ .addr = addr, .name = name, .module = module };
+	return 0;
+}
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* True for the kallsyms types that name code: t/T, and weak w/W. */
+static int is_text_type(char type)
+{
+	return type == 't' || type == 'T' || type == 'w' || type == 'W';
+}
+
+/* Parse one line "ADDR TYPE NAME [\t[MODULE]]" into k. */
+static int parse_line(struct ksyms *k, char *line, uint32_t *last_mod, char *last_mod_name,
+		      size_t last_mod_cap)
+{
+	char *end, *name, *mod;
+	uint64_t addr = strtoull(line, &end, 16);
+	char type;
+	long name_off, mod_off = 0;
+
+	if (end == line || end[0] != ' ' || !end[1] || end[2] != ' ')
+		return 0;
+	type = end[1];
+	if (!addr || !is_text_type(type))
+		return 0;
+	name = end + 3;
+	name[strcspn(name, "\n")] = '\0';
+	mod = strchr(name, '\t');
+	if (mod) {
+		*mod++ = '\0';
+		if (*mod == '[')
+			mod++;
+		mod[strcspn(mod, "]")] = '\0';
+		/* Module symbols come in runs: store each module name once per run. */
+		if (*last_mod && !strcmp(last_mod_name, mod)) {
+			mod_off = *last_mod;
+		} else {
+			mod_off = names_add(k, mod, strlen(mod));
+			if (mod_off < 0)
+				return (int)mod_off;
+			*last_mod = (uint32_t)mod_off;
+			snprintf(last_mod_name, last_mod_cap, "%s", mod);
+		}
+	}
+	name_off = names_add(k, name, strlen(name));
+	if (name_off < 0)
+		return (int)name_off;
+	return ksym_push(k, addr, (uint32_t)name_off, (uint32_t)mod_off);
+}
+
+struct ksyms *ksyms_load(void)
+{
+	struct ksyms *k = calloc(1, sizeof(*k));
+	char line[512], mod_name[64] = "";
+	uint32_t last_mod = 0;
+	FILE *f;
+	int err = 0;
+
+	if (!k)
+		return NULL;
+	f = fopen("/proc/kallsyms", "re");
+	if (!f) {
+		err = errno;
+		goto fail;
+	}
+	/* names[0] is the empty string: module offset 0 means "no module". */
+	if (names_add(k, "", 0) < 0)
+		err = ENOMEM;
+	while (!err && fgets(line, sizeof(line), f))
+		err = -parse_line(k, line, &last_mod, mod_name, sizeof(mod_name));
+	fclose(f);
+	if (err)
+		goto fail;
+	if (!k->n) {
+		err = ENOENT; /* every address read as 0: kptr_restrict hides them */
+		goto fail;
+	}
+	qsort(k->v, k->n, sizeof(*k->v), ksym_cmp);
+	return k;
+fail:
+	ksyms_free(k);
+	errno = err;
+	return NULL;
+}
+
+void ksyms_free(struct ksyms *k)
+{
+	if (!k)
+		return;
+	free(k->v);
+	free(k->names);
+	free(k);
+}
+
+int ksyms_name(const struct ksyms *k, uint64_t addr, char *buf, size_t size)
+{
+	size_t lo = 0, hi = k->n;
+	const struct ksym *s;
+
+	/* Last symbol at or below addr. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (k->v[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return -ENOENT;
+	s = &k->v[lo - 1];
+	if (s->module)
+		return snprintf(buf, size, "%s+0x%llx [%s]", k->names + s->name,
+				(unsigned long long)(addr - s->addr), k->names + s->module);
+	return snprintf(buf, size, "%s+0x%llx", k->names + s->name,
+			(unsigned long long)(addr - s->addr));
+}
