@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "container.h"
 #include "internal.h"
 
 /* The internal map holding section `sec` (".rodata", ".bss") of obj. */
@@ -72,6 +73,32 @@ static int set_rodata(struct eun_tracker *t, struct bpf_object *obj, const char 
 	return 0;
 }
 
+/* The `cgroup` key: resolve the path to its id and depth for eun_should_trace(). */
+static int apply_cgroup_filter(struct eun_tracker *t, struct bpf_object *obj)
+{
+	const char *path = config_find(t, "cgroup")->text;
+	struct bpf_map *rodata = section_map(obj, ".rodata");
+	uint64_t id;
+	uint32_t level;
+	void *id_var, *level_var;
+	int err;
+
+	if (!path[0])
+		return 0;
+	if ((err = cgroup_resolve(path, &id, &level)))
+		return set_error(-err, "tracker '%s': config key 'cgroup': %s", t->plugin->desc->name,
+				 eun_last_error());
+	id_var = section_var(obj, rodata, ".rodata", "eun_cfg_cgroup_id", sizeof(id));
+	level_var = section_var(obj, rodata, ".rodata", "eun_cfg_cgroup_level", sizeof(level));
+	if (!id_var || !level_var)
+		return set_error(ENOTSUP, "tracker '%s': config key 'cgroup': the plugin was built "
+				 "without the cgroup filter; rebuild it against this version of "
+				 "<eunomia/bpf/eunomia.bpf.h>", t->plugin->desc->name);
+	memcpy(id_var, &id, sizeof(id));
+	memcpy(level_var, &level, sizeof(level));
+	return 0;
+}
+
 int bpf_settings_apply(struct eun_tracker *t, struct bpf_object *obj)
 {
 	const struct config_value *uid = config_find(t, "uid");
@@ -92,7 +119,8 @@ int bpf_settings_apply(struct eun_tracker *t, struct bpf_object *obj)
 	    (err = set_rodata(t, obj, "eun_cfg_uid", &uid_val, sizeof(uid_val))) ||
 	    (err = set_rodata(t, obj, "eun_cfg_uid_set", &uid_set, sizeof(uid_set))) ||
 	    (err = set_rodata(t, obj, "eun_cfg_comm", comm, sizeof(comm))) ||
-	    (err = set_rodata(t, obj, "eun_cfg_wakeup_bytes", &wakeup, sizeof(wakeup))))
+	    (err = set_rodata(t, obj, "eun_cfg_wakeup_bytes", &wakeup, sizeof(wakeup))) ||
+	    (err = apply_cgroup_filter(t, obj)))
 		return err;
 	events = bpf_object__find_map_by_name(obj, "eun_events");
 	if (!events)

@@ -21,6 +21,10 @@ static const struct eun_config_key common_keys[] = {
 	{ .name = "wakeup_kb", .type = EUN_CONFIG_UINT, .default_value = "64", .max = 1048576,
 	  .description = "wake the reader once this many KiB wait (0: every event); smaller "
 			 "than ringbuf_kb" },
+	{ .name = "cgroup", .type = EUN_CONFIG_STRING, .default_value = "",
+	  .description = "trace only tasks in this cgroup v2 directory or below it (a path "
+			 "below the cgroup v2 mount, e.g. /docker/ID, or the full path); "
+			 "\"\" traces all" },
 };
 
 #define N_COMMON (sizeof(common_keys) / sizeof(common_keys[0]))
@@ -124,13 +128,9 @@ static int set_value(struct config_value *cv, const char *text)
 }
 
 /* Comma-separated key names of the tracker, for "unknown key" messages. */
-static void list_keys(const struct eun_tracker *t, char *buf, size_t size)
+static const char *config_key_name(const void *tracker, size_t i)
 {
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < t->n_config && len < size; i++)
-		len += snprintf(buf + len, size - len, "%s%s", i ? ", " : "", t->config[i].key->name);
+	return ((const struct eun_tracker *)tracker)->config[i].key->name;
 }
 
 static int apply_entry(struct eun_tracker *t, const struct eun_config_entry *e)
@@ -143,7 +143,7 @@ static int apply_entry(struct eun_tracker *t, const struct eun_config_entry *e)
 		return set_error(EINVAL, "tracker '%s': config entry with a NULL key or value", tn);
 	cv = (struct config_value *)config_find(t, e->key);
 	if (!cv) {
-		list_keys(t, keys, sizeof(keys));
+		join_names(keys, sizeof(keys), config_key_name, t, t->n_config, "none");
 		return set_error(EINVAL, "tracker '%s' has no config key '%s'; it accepts: %s", tn,
 				 e->key, keys);
 	}

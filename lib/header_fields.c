@@ -2,6 +2,7 @@
 /* The common header every event carries, as named columns for the renderers. */
 #include <string.h>
 
+#include "container.h"
 #include "internal.h"
 
 const char *const header_field_names[N_HEADER_FIELDS] = {
@@ -9,7 +10,8 @@ const char *const header_field_names[N_HEADER_FIELDS] = {
 	[HDR_PID] = "pid",         [HDR_TID] = "tid",         [HDR_UID] = "uid",
 	[HDR_COMM] = "comm",       [HDR_CGROUP_ID] = "cgroup_id",
 	[HDR_PID_NS] = "pid_ns",   [HDR_MNT_NS] = "mnt_ns",   [HDR_NET_NS] = "net_ns",
-	[HDR_USER_NS] = "user_ns",
+	[HDR_USER_NS] = "user_ns", [HDR_CONTAINER_ID] = "container_id",
+	[HDR_CONTAINER_RUNTIME] = "container_runtime", [HDR_POD_UID] = "pod_uid",
 };
 
 int header_field_index(const char *name)
@@ -20,12 +22,27 @@ int header_field_index(const char *name)
 	return -ENOENT;
 }
 
+/* Container columns of ev's cgroup ("" for host processes and unknown cgroups). */
+static const char *header_container_str(const struct eun_event *ev, enum header_field i)
+{
+	const struct eun_container_info *info =
+		container_cache_lookup(ev->tracker->ctx, ev->hdr->cgroup_id);
+
+	if (!info)
+		return "";
+	return i == HDR_CONTAINER_ID ? info->id : i == HDR_CONTAINER_RUNTIME ? info->runtime
+									      : info->pod_uid;
+}
+
 const char *header_field_str(const struct eun_event *ev, enum header_field i)
 {
 	switch (i) {
 	case HDR_TRACKER: return ev->tracker->plugin->desc->name;
 	case HDR_TYPE: return ev->type->name;
 	case HDR_COMM: return ev->comm;
+	case HDR_CONTAINER_ID:
+	case HDR_CONTAINER_RUNTIME:
+	case HDR_POD_UID: return header_container_str(ev, i);
 	default: return NULL;
 	}
 }
