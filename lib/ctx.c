@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "internal.h"
 
 #define DEFAULT_MAX_LATENCY_MS 50
@@ -64,11 +65,13 @@ void eun_ctx_free(struct eun_ctx *ctx)
 	while (ctx->n_trackers)
 		eun_tracker_free(ctx->trackers[ctx->n_trackers - 1]);
 	free(ctx->trackers);
+	sinks_detach_all(ctx); /* after the trackers' last events */
 	for (size_t i = 0; i < ctx->n_plugins; i++)
 		plugin_close(ctx->plugins[i]);
 	free(ctx->plugins);
 	if (ctx->captured_libbpf)
 		libbpf_logs_capture(false);
+	container_cache_free(ctx->containers);
 	close(ctx->epfd);
 	free(ctx);
 }

@@ -16,6 +16,7 @@
 #define EUN_HIDDEN __attribute__((visibility("hidden")))
 
 struct ring_buffer;
+struct container_cache;
 struct bpf_object;
 
 /* A loaded plugin file. */
@@ -24,6 +25,7 @@ struct eun_plugin {
 	void *dl;          /* dlopen handle */
 	char *path;
 	size_t max_record; /* largest record_size over the plugin's event types */
+	int (*collect)(void *state); /* desc->collect for ABI >= 1.1 plugins, else NULL */
 };
 
 /* One parsed config value (common keys and plugin keys alike). */
@@ -46,6 +48,9 @@ struct eun_tracker {
 	void *decode_buf;             /* plugin->max_record bytes when decode is set */
 	uint64_t events, decode_errors;
 	int cb_status;                /* negative callback return seen during a drain */
+	uint32_t collect_interval_ms; /* 0: collect() only at stop */
+	int64_t next_collect_ms;      /* CLOCK_MONOTONIC deadline while running */
+	struct symbolizer *sym;       /* created by the first host->symbolize() */
 };
 
 struct eun_ctx {
@@ -55,10 +60,13 @@ struct eun_ctx {
 	size_t n_trackers;
 	eun_event_fn event_fn;
 	void *event_cookie;
+	struct eun_sink **sinks;  /* attached output sinks, borrowed (sink_ctx.c) */
+	size_t n_sinks;
 	int epfd;                 /* stable fd handed to embedders */
 	unsigned max_latency_ms;
 	uint64_t boot_to_real_ns; /* add to CLOCK_BOOTTIME ns to get epoch ns */
 	bool captured_libbpf;
+	struct container_cache *containers; /* cgroup id -> container, made on first use */
 };
 
 /* A record being delivered; lives on the stack of the drain loop. */
@@ -95,6 +103,13 @@ EUN_HIDDEN void libbpf_logs_capture(bool on);
 
 /* ---- plugins (plugin_loader.c, plugin_validate.c) ---- */
 
+/* d->collect if the plugin was built for an ABI that has it, else NULL. */
+static inline int (*plugin_desc_collect(const struct eun_plugin_desc *d))(void *)
+{
+	if (d->abi_minor >= 1 && d->size >= offsetof(struct eun_plugin_desc, collect) + sizeof(d->collect))
+		return d->collect;
+	return NULL;
+}
 /* dlopen path, check entry symbol, ABI version and descriptor. */
 EUN_HIDDEN int plugin_open(const char *path, struct eun_plugin **out);
 EUN_HIDDEN void plugin_close(struct eun_plugin *p);
@@ -136,12 +151,31 @@ EUN_HIDDEN int event_loop_add(struct eun_tracker *t);
 EUN_HIDDEN void event_loop_remove(struct eun_tracker *t);
 /* Turn one raw sample into an event and hand it to the callback. */
 EUN_HIDDEN int event_dispatch(struct eun_tracker *t, const void *raw, size_t len);
+/* Check a record (decoded already) against its schema and hand it to the callback. */
+EUN_HIDDEN int event_deliver(struct eun_tracker *t, const void *rec, size_t len);
+/* Call t's collect() now and schedule the next one; 0, or the callback's
+ * negative value / collect()'s -errno. */
+EUN_HIDDEN int event_loop_collect(struct eun_tracker *t);
+/* Milliseconds on CLOCK_MONOTONIC. */
+EUN_HIDDEN int64_t monotonic_ms(void);
+
+/* ---- output sinks attached to a ctx (sink_ctx.c) ---- */
+
+/* Write ev to every attached sink; a failing sink keeps its error. */
+EUN_HIDDEN void sinks_deliver(struct eun_ctx *ctx, const struct eun_event *ev);
+/* Write out what every attached sink has buffered. */
+EUN_HIDDEN void sinks_flush(struct eun_ctx *ctx);
+/* Flush and detach every sink (eun_ctx_free(), after the trackers). */
+EUN_HIDDEN void sinks_detach_all(struct eun_ctx *ctx);
 
 /* ---- field values (field_value.c) ---- */
 
 /* True if field f is an integer type (incl. BOOL). */
 EUN_HIDDEN bool field_is_int(const struct eun_field *f);
 EUN_HIDDEN bool field_is_signed(const struct eun_field *f);
+/* Number of slots of a HIST_LOG2 field, and slot i of it in rec. */
+EUN_HIDDEN size_t field_hist_slots(const struct eun_field *f);
+EUN_HIDDEN uint64_t field_hist_slot(const struct eun_field *f, const uint8_t *rec, size_t i);
 /* Raw integer of field f in record rec (sign-extended for signed types). */
 EUN_HIDDEN uint64_t field_read_u64(const struct eun_field *f, const uint8_t *rec);
 /* Length of a STR field up to its first NUL or its size. */
@@ -157,13 +191,14 @@ EUN_HIDDEN void field_put(struct outbuf *o, const struct eun_field *f, const uin
 enum header_field {
 	HDR_TS, HDR_TRACKER, HDR_TYPE, HDR_PID, HDR_TID, HDR_UID, HDR_COMM, HDR_CGROUP_ID,
 	HDR_PID_NS, HDR_MNT_NS, HDR_NET_NS, HDR_USER_NS,
+	HDR_CONTAINER_ID, HDR_CONTAINER_RUNTIME, HDR_POD_UID, /* "" for host processes */
 	N_HEADER_FIELDS
 };
 /* Column names, in rendering order; plugin fields may not reuse them. */
 EUN_HIDDEN extern const char *const header_field_names[N_HEADER_FIELDS];
 /* Index of header field `name`, or -ENOENT. */
 EUN_HIDDEN int header_field_index(const char *name);
-/* Text of a string column (tracker, type, comm); NULL for numeric ones. */
+/* Text of a string column (tracker, type, comm, container ones); NULL for numeric ones. */
 EUN_HIDDEN const char *header_field_str(const struct eun_event *ev, enum header_field i);
 /* Value of a numeric column (ts is wall-clock ns); 0 for string ones. */
 EUN_HIDDEN uint64_t header_field_num(const struct eun_event *ev, enum header_field i);
@@ -182,5 +217,9 @@ EUN_HIDDEN void outbuf_puts(struct outbuf *o, const char *s);
 EUN_HIDDEN void outbuf_printf(struct outbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* NUL-terminate and return the full length (as int, or -EOVERFLOW). */
 EUN_HIDDEN int outbuf_finish(struct outbuf *o);
+/* "a, b, c" from name_at(src, 0..n-1) into buf (truncated to size), or
+ * if_empty when n is 0: the lists in "unknown X; available: ..." errors. */
+EUN_HIDDEN void join_names(char *buf, size_t size, const char *(*name_at)(const void *src, size_t i),
+			   const void *src, size_t n, const char *if_empty);
 
 #endif /* EUNOMIA_INTERNAL_H */

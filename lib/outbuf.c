@@ -68,3 +68,19 @@ int outbuf_finish(struct outbuf *o)
 				 "more than an int return value can report", INT_MAX);
 	return (int)o->len;
 }
+
+void join_names(char *buf, size_t size, const char *(*name_at)(const void *src, size_t i),
+		const void *src, size_t n, const char *if_empty)
+{
+	struct outbuf o;
+
+	outbuf_init(&o, buf, size);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			outbuf_puts(&o, ", ");
+		outbuf_puts(&o, name_at(src, i));
+	}
+	if (!n)
+		outbuf_puts(&o, if_empty);
+	outbuf_finish(&o);
+}

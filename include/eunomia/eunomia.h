@@ -126,7 +126,7 @@ EUN_API const struct eun_event_type *eun_plugin_event_type(const struct eun_plug
 EUN_API size_t eun_plugin_config_count(const struct eun_plugin *p);
 EUN_API const struct eun_config_key *eun_plugin_config_key(const struct eun_plugin *p, size_t i);
 
-/* Config keys every tracker accepts (pid, uid, comm, ringbuf_kb, wakeup_kb). */
+/* Config keys every tracker accepts (pid, uid, comm, ringbuf_kb, wakeup_kb, cgroup). */
 EUN_API size_t eun_common_config_count(void);
 EUN_API const struct eun_config_key *eun_common_config_key(size_t i);
 
@@ -259,14 +259,62 @@ EUN_API int eun_event_get_u64(const struct eun_event *ev, size_t i, uint64_t *ou
 EUN_API int eun_event_get_s64(const struct eun_event *ev, size_t i, int64_t *out);
 /* STR fields: pointer to the bytes (not NUL-terminated if full) and their length. */
 EUN_API int eun_event_get_str(const struct eun_event *ev, size_t i, const char **s, size_t *len);
+/* HIST_LOG2 fields: the slots (slot k counts values in [2^k, 2^(k+1)), see
+ * <eunomia/schema.h>) and how many there are; valid during the callback. */
+EUN_API int eun_event_get_hist(const struct eun_event *ev, size_t i, const uint64_t **slots, size_t *n);
 /* Any field by name, rendered as text into buf (snprintf semantics). */
 EUN_API int eun_event_format_field(const struct eun_event *ev, const char *name, char *buf, size_t size);
+
+/* ---- containers ------------------------------------------------------- */
+
+/* What a cgroup says about the container and Kubernetes pod it belongs to.
+ * Empty strings mean "not known" (a host process has an empty id). */
+struct eun_container_info {
+	size_t sz;          /* sizeof(struct eun_container_info) */
+	uint64_t cgroup_id; /* cgroup v2 id (inode of the cgroup directory), 0 if unknown */
+	char cgroup[1024];  /* path below the cgroup v2 mount, e.g. "/docker/<id>" */
+	char id[128];       /* container id */
+	char runtime[16];   /* docker, containerd, cri-o, podman, runc, or cri (Kubernetes
+			     * with the cgroupfs driver when no state says which runtime) */
+	char pod_uid[40];   /* Kubernetes pod uid with dashes */
+	char qos[16];       /* guaranteed, burstable or besteffort (pods only) */
+	char name[128];     /* from the runtime's state directory, when readable */
+	char image[256];    /* likewise */
+	uint32_t processes; /* processes in the container's cgroups (listings only) */
+	size_t :0;
+};
+
+/* Parse a cgroup path (systemd or cgroupfs naming, as in /proc/PID/cgroup)
+ * into out (its sz set by the caller); touches no file. 1 if the path names
+ * a container, 0 if not (pod_uid/qos may still be set for a pod's own
+ * cgroup), -EINVAL for bad arguments. */
+EUN_API int eun_cgroup_path_parse(const char *path, struct eun_container_info *out);
+
+/* The container the event's task ran in, from a per-context cache of the
+ * cgroup v2 tree (rescanned, at most every few ms, when an unknown cgroup id
+ * shows up; no runtime is ever asked). 1 if in a container, 0 for a host
+ * process or a cgroup that is already gone, -errno on bad arguments. */
+EUN_API int eun_event_container(const struct eun_event *ev, struct eun_container_info *out);
+
+/* Rescan the cgroup v2 tree and return the number of running containers
+ * found (one per container id), or -errno. */
+EUN_API int eun_ctx_containers_refresh(struct eun_ctx *ctx);
+
+/* The i-th container of the last eun_ctx_containers_refresh(), with its
+ * shallowest cgroup and its process count. 0, or -ERANGE past the end. */
+EUN_API int eun_ctx_container_at(struct eun_ctx *ctx, size_t i, struct eun_container_info *out);
+
+/* Find a running container by id, unique id prefix or name (rescans).
+ * 0, -ENOENT if none matches, -EEXIST if a prefix matches several. */
+EUN_API int eun_ctx_container_find(struct eun_ctx *ctx, const char *id_or_name,
+				   struct eun_container_info *out);
 
 /* ---- renderers (schema-driven; snprintf semantics: return the length the
  * full output needs, write at most size bytes, always NUL-terminate) ----- */
 
 /* One JSON object: ts, tracker, type, pid, tid, uid, comm, cgroup_id, pid_ns,
- * mnt_ns, net_ns, user_ns, then the fields. No newline. */
+ * mnt_ns, net_ns, user_ns, container_id, container_runtime, pod_uid (the
+ * last three "" for host processes), then the fields. No newline. */
 EUN_API int eun_event_to_json(const struct eun_event *ev, char *buf, size_t size);
 
 /* One line for people: fixed-width header columns, then key=value pairs. */
@@ -284,6 +332,125 @@ EUN_API void eun_csv_free(struct eun_csv *csv);
 EUN_API int eun_csv_header(const struct eun_csv *csv, char *buf, size_t size);
 /* One row for ev (RFC 4180 quoting, no newline); fields not in ev are empty. */
 EUN_API int eun_csv_row(const struct eun_csv *csv, const struct eun_event *ev, char *buf, size_t size);
+
+/* ---- output sinks: rendered lines to an fd or a rotated file ---------- */
+
+struct eun_sink;
+
+enum eun_sink_format {
+	EUN_SINK_JSON = 0, /* one eun_event_to_json() object per line */
+	EUN_SINK_CSV,      /* eun_csv_header() row, then one eun_csv_row() per event */
+	EUN_SINK_TEXT,     /* eun_text_header() line, then one eun_event_to_text() line per event */
+};
+
+struct eun_sink_opts {
+	size_t sz;                            /* sizeof(struct eun_sink_opts) */
+	/* CSV only, required: the trackers whose fields become the columns
+	 * (as eun_csv_new()); borrowed while the sink is created. */
+	struct eun_tracker *const *trackers;
+	size_t n_trackers;
+	bool no_header;                       /* no header line (CSV and text) */
+	/* Bytes of complete lines kept before one write(); 0: 64 KiB. */
+	size_t buffer_bytes;
+	/* File sinks only. Before a line would take the file past
+	 * rotate_bytes, rename path to path.1 (path.1 to path.2 ... up to
+	 * path.N, dropping the oldest) and start an empty path, with the
+	 * header again. A line is never split; a single line larger than
+	 * rotate_bytes gets a file of its own. 0: never rotate. */
+	uint64_t rotate_bytes;
+	unsigned rotate_keep;                 /* N, the rotated files kept; 0: 5; at most 1000 */
+	bool append;                          /* add to an existing file instead of truncating it */
+	size_t :0;
+};
+
+/* A sink writing to fd, which stays the caller's (not closed; it should be
+ * blocking). NULL with errno EBADF or EINVAL (bad opts or format). */
+EUN_API struct eun_sink *eun_sink_new_fd(int fd, enum eun_sink_format format,
+					 const struct eun_sink_opts *opts);
+
+/* A sink writing to the file at path, created with mode 0644 (less the
+ * umask) and truncated unless opts->append. NULL with errno set. */
+EUN_API struct eun_sink *eun_sink_new_file(const char *path, enum eun_sink_format format,
+					   const struct eun_sink_opts *opts);
+
+/* Render ev as one line into the sink's buffer; the buffer is written
+ * (always in whole lines) when full, on eun_sink_flush() and on
+ * eun_sink_free(). 0 or -errno. After a write error the sink keeps it,
+ * drops every later line and returns that error. */
+EUN_API int eun_sink_write(struct eun_sink *sink, const struct eun_event *ev);
+
+/* Write every buffered line to the fd or file now (write(2), no fsync).
+ * Call it from a shutdown path (e.g. after SIGTERM) to lose nothing. 0 or -errno. */
+EUN_API int eun_sink_flush(struct eun_sink *sink);
+
+/* The first write error of the sink as -errno, 0 if none. */
+EUN_API int eun_sink_error(const struct eun_sink *sink);
+
+/* Detach the sink from its ctx if attached, flush, close its file and
+ * free it. Returns the sink's first write error (-errno) or 0. NULL: 0. */
+EUN_API int eun_sink_free(struct eun_sink *sink);
+
+/* Attach sink to ctx: from now on every event the ctx delivers is written
+ * to each attached sink (in attach order), then passed to the event
+ * callback. The ctx borrows the sink: keep it alive until
+ * eun_ctx_remove_sink() or eun_ctx_free(). The ctx flushes its sinks at
+ * the end of every eun_ctx_poll()/eun_ctx_consume() and in eun_ctx_free()
+ * (after the trackers' last events). Write errors do not stop delivery;
+ * check eun_sink_error(). 0, -EBUSY if the sink is attached already, or -errno. */
+EUN_API int eun_ctx_add_sink(struct eun_ctx *ctx, struct eun_sink *sink);
+
+/* Detach sink from ctx (nothing is flushed). 0 or -ENOENT if not attached to ctx. */
+EUN_API int eun_ctx_remove_sink(struct eun_ctx *ctx, struct eun_sink *sink);
+
+/* ---- Prometheus metrics (schema-driven; see docs/prometheus.md) -------- */
+
+/* A registry of metrics derived from the trackers' schemas: events per
+ * tracker and event type, the COUNTER, GAUGE and HIST_LOG2 fields, kernel
+ * drops, decode errors and build info. Labels come from fields flagged
+ * EUN_FIELD_F_KEY plus those the embedder names in label_fields. It may be
+ * rendered (and served) from any thread while the ctx thread observes. */
+struct eun_metrics;
+
+struct eun_metrics_opts {
+	size_t sz;                       /* sizeof(struct eun_metrics_opts) */
+	/* Extra label fields as "TRACKER.FIELD", e.g. "tcp.daddr" or
+	 * "process.comm" (a field of the tracker's events or a header column). */
+	const char *const *label_fields;
+	size_t n_label_fields;
+	/* Most series (label combinations) per metric family, 0: 1000. Further
+	 * combinations are counted in eunomia_series_overflow_total{metric}. */
+	size_t max_series;
+	size_t :0;
+};
+
+/* Create a registry for the trackers of ctx (the ctx must outlive it). NULL
+ * with errno EINVAL for bad opts or a label field no plugin has. */
+EUN_API struct eun_metrics *eun_metrics_new(struct eun_ctx *ctx, const struct eun_metrics_opts *opts);
+
+/* Stop serving, then free the registry. NULL is ignored. */
+EUN_API void eun_metrics_free(struct eun_metrics *m);
+
+/* Account one event; call it from the ctx's event callback for each event.
+ * 0 or -ENOMEM. */
+EUN_API int eun_metrics_observe(struct eun_metrics *m, const struct eun_event *ev);
+
+/* Copy the trackers' counters (kernel drops, decode errors) into the
+ * registry and add the event series of new trackers; call it on the ctx
+ * thread, e.g. after each eun_ctx_poll(). 0 or -errno. */
+EUN_API int eun_metrics_refresh(struct eun_metrics *m);
+
+/* The registry in the Prometheus text exposition format 0.0.4 (snprintf
+ * semantics). Any thread. */
+EUN_API int eun_metrics_render(struct eun_metrics *m, char *buf, size_t size);
+
+/* Serve GET /metrics over HTTP on "HOST:PORT" ("[IPv6]:PORT" for IPv6;
+ * port 0 picks a free one) from a thread of its own, until
+ * eun_metrics_free(). 0, -EALREADY if already serving, -EINVAL for a bad
+ * address, or -errno when the address cannot be listened on. */
+EUN_API int eun_metrics_serve(struct eun_metrics *m, const char *addr);
+
+/* The TCP port eun_metrics_serve() listens on, or -ENOTCONN when not serving. */
+EUN_API int eun_metrics_port(const struct eun_metrics *m);
 
 #ifdef __cplusplus
 }
