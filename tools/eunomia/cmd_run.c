@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "exit_codes.h"
 #include "output.h"
+#include "run_metrics.h"
 #include "run_opts.h"
 #include "signals.h"
 #include "tracker_config.h"
@@ -29,6 +30,7 @@ struct run {
 	struct eun_tracker **trackers; /* n_trackers, in the order given */
 	size_t n_trackers;
 	struct output *out;
+	struct eun_metrics *metrics;   /* --metrics, else NULL */
 };
 
 /* Event callback: write the event; a write failure stops the poll. Once
@@ -40,6 +42,15 @@ static int write_event(const struct eun_event *ev, void *cookie)
 	if (output_error(out))
 		return 0;
 	return output_write_event(out, ev);
+}
+
+/* Event callback with --metrics: account the event, then write it. */
+static int observe_and_write(const struct eun_event *ev, void *cookie)
+{
+	struct run *r = cookie;
+	int err = eun_metrics_observe(r->metrics, ev);
+
+	return err < 0 ? err : write_event(ev, r->out);
 }
 
 /* Report that `action` (e.g. "start") failed for tracker `name` with err.
@@ -145,6 +156,8 @@ static int poll_until_stopped(struct run *r, double duration_s)
 				timeout = (int)(deadline - now);
 		}
 		n = eun_ctx_poll(r->ctx, timeout);
+		if (r->metrics && n >= 0)
+			(void)eun_metrics_refresh(r->metrics); /* only ENOMEM; the next poll retries */
 		if (output_error(r->out))
 			break;
 		if (n == -EINTR)
@@ -222,7 +235,10 @@ static int trace(struct run *r, const struct run_opts *o)
 	r->out = output_open(o->output_path, o->format, r->trackers, r->n_trackers);
 	if (!r->out)
 		return CLI_EXIT_RUNTIME;
-	eun_ctx_set_event_fn(r->ctx, write_event, r->out);
+	if (r->metrics)
+		eun_ctx_set_event_fn(r->ctx, observe_and_write, r);
+	else
+		eun_ctx_set_event_fn(r->ctx, write_event, r->out);
 	code = start_trackers(r);
 	if (code != CLI_EXIT_OK) {
 		/* Drop the events of the trackers that did start. Nothing was
@@ -255,8 +271,11 @@ static int run_trackers(const struct global_opts *g, const struct run_opts *o)
 	if (!r.ctx)
 		return CLI_EXIT_RUNTIME;
 	code = create_trackers(&r, o);
+	if (code == CLI_EXIT_OK && o->metrics_addr)
+		code = run_metrics_start(r.ctx, o, &r.metrics);
 	if (code == CLI_EXIT_OK)
 		code = trace(&r, o);
+	eun_metrics_free(r.metrics);
 	eun_ctx_free(r.ctx);
 	free(r.trackers);
 	return code;

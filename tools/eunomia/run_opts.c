@@ -21,6 +21,8 @@ enum run_option {
 	OPT_COMM,
 	OPT_SET,
 	OPT_STATS,
+	OPT_METRICS,
+	OPT_METRICS_LABEL,
 	OPT_HELP,
 };
 
@@ -46,6 +48,11 @@ static void print_run_help(FILE *f)
 	      "                            repeatable; 'eunomia list TRACKER' shows its keys\n"
 	      "      --stats               print each tracker's counters to stderr at exit\n"
 	      "                            (printed anyway when events were lost)\n"
+	      "      --metrics HOST:PORT   serve Prometheus metrics on http://HOST:PORT/metrics\n"
+	      "                            (e.g. 127.0.0.1:9464; see docs/prometheus.md)\n"
+	      "      --metrics-label TRACKER.FIELD\n"
+	      "                            also label the metrics with this field (e.g.\n"
+	      "                            tcp.daddr or process.comm); repeatable\n"
 	      "  -h, --help                print this help\n"
 	      "\n", f);
 	exit_codes_print_help(f);
@@ -106,6 +113,21 @@ static int add_setting(struct run_opts *o, const char *arg)
 	s->tracker = s->text;
 	s->key = dot + 1;
 	s->value = equals + 1;
+	return CLI_CONTINUE;
+}
+
+/* Add a --metrics-label TRACKER.FIELD (checked when the registry is made).
+ * Returns CLI_CONTINUE or the exit status. */
+static int add_metrics_label(struct run_opts *o, const char *arg)
+{
+	const char **grown = reallocarray(o->metrics_labels, o->n_metrics_labels + 1, sizeof(*grown));
+
+	if (!grown) {
+		cli_error("out of memory");
+		return CLI_EXIT_RUNTIME;
+	}
+	o->metrics_labels = grown;
+	grown[o->n_metrics_labels++] = arg;
 	return CLI_CONTINUE;
 }
 
@@ -183,6 +205,11 @@ static int apply_option(struct run_opts *o, int c, char *argv[])
 	case OPT_STATS:
 		o->stats = true;
 		return CLI_CONTINUE;
+	case OPT_METRICS:
+		o->metrics_addr = optarg;
+		return CLI_CONTINUE;
+	case OPT_METRICS_LABEL:
+		return add_metrics_label(o, optarg);
 	case 'h':
 	case OPT_HELP:
 		print_run_help(stdout);
@@ -204,6 +231,8 @@ int run_opts_parse(struct run_opts *o, int argc, char *argv[])
 		{ "comm", required_argument, NULL, OPT_COMM },
 		{ "set", required_argument, NULL, OPT_SET },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "metrics-label", required_argument, NULL, OPT_METRICS_LABEL },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ 0 },
 	};
@@ -223,6 +252,8 @@ int run_opts_parse(struct run_opts *o, int argc, char *argv[])
 	code = parse_tracker_list(o, argv[optind]);
 	if (code != CLI_CONTINUE)
 		return code;
+	if (o->n_metrics_labels && !o->metrics_addr)
+		return usage_error("run", "--metrics-label needs --metrics HOST:PORT");
 	return check_setting_trackers(o);
 }
 
@@ -232,6 +263,7 @@ void run_opts_free(struct run_opts *o)
 	for (size_t i = 0; i < o->n_settings; i++)
 		free(o->settings[i].text);
 	free(o->settings);
+	free(o->metrics_labels);
 	free(o->trackers);
 	free(o->tracker_list);
 }

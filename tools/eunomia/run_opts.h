@@ -29,6 +29,9 @@ struct run_opts {
 	struct config_setting *settings; /* n_settings --set options, in order */
 	size_t n_settings;
 	bool stats;              /* --stats */
+	const char *metrics_addr;      /* --metrics HOST:PORT, NULL: no exporter */
+	const char **metrics_labels;   /* n_metrics_labels --metrics-label TRACKER.FIELD */
+	size_t n_metrics_labels;
 };
 
 /* Parse the arguments of `eunomia run` (argv[0] is "run") into o, which
