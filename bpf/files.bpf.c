@@ -16,6 +16,7 @@
 #include <eunomia/bpf/eunomia.bpf.h>
 #include "files.h"
 #include "syscall_args.h"
+#include "files_io.bpf.h" /* io mode: read/write accounting, loaded only with io=true */
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -30,21 +31,35 @@ enum { SYS_OPEN, SYS_OPENAT, SYS_OPENAT2 };
 /* Set by the plugin from its `failed_only` config key. */
 const volatile __u8 files_cfg_failed_only = 0;
 
+/* Where an open record is built before eun_record_output() copies it into
+ * the ring with only as much of the path as it holds, about a third of the
+ * full record for a typical path. One per CPU: programs do not nest on a
+ * CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct files_open_event);
+} files_scratch SEC(".maps");
+
 static __always_inline int trace_open(struct trace_event_raw_sys_exit *ctx, int sys)
 {
 	struct files_open_event *e;
 	struct pt_regs *regs;
 	const char *path;
 	__u64 flags, mode;
+	__u32 zero = 0;
+	long len;
 	int dfd;
 
 	if (!eun_should_trace())
 		return 0;
 	if (files_cfg_failed_only && ctx->ret >= 0)
 		return 0;
-	e = eun_record_reserve(sizeof(*e), FILES_OPEN);
+	e = bpf_map_lookup_elem(&files_scratch, &zero);
 	if (!e)
 		return 0;
+	eun_record_fill(&e->hdr, FILES_OPEN);
 
 	regs = SYSCALL_REGS();
 	if (sys == SYS_OPEN) { /* open(path, flags, mode) */
@@ -82,9 +97,12 @@ static __always_inline int trace_open(struct trace_event_raw_sys_exit *ctx, int 
 		__builtin_memcpy(e->syscall, "openat\0", FILES_SYSCALL_LEN);
 	else
 		__builtin_memcpy(e->syscall, "openat2", FILES_SYSCALL_LEN);
-	bpf_probe_read_user_str(e->path, sizeof(e->path), path);
-
-	eun_record_submit(e);
+	len = bpf_probe_read_user_str(e->path, sizeof(e->path), path);
+	if (len < 1)
+		len = 1; /* unreadable path: the helper zeroed it, so "" */
+	if (len > FILES_PATH_LEN)
+		len = FILES_PATH_LEN;
+	eun_record_output(e, offsetof(struct files_open_event, path) + len);
 	return 0;
 }
 

@@ -6,12 +6,15 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
 
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
 
 #include "files.h"
 #include "files.skel.h"
+#include "files_io.h"
 #include "skel_plugin.h"
 
 static const struct eun_field open_fields[] = {
@@ -33,12 +36,37 @@ static const struct eun_event_type event_types[] = {
 	{ .name = "open", .description = "a file was opened, or an open failed",
 	  .id = FILES_OPEN, .record_size = sizeof(struct files_open_event),
 	  .fields = open_fields, .n_fields = EUN_ARRAY_LEN(open_fields) },
+	FILES_IO_EVENT_TYPE,
 };
 
 static const struct eun_config_key config_keys[] = {
 	{ .name = "failed_only", .description = "report only opens that failed (ret < 0)",
 	  .default_value = "false", .type = EUN_CONFIG_BOOL },
+	FILES_IO_CONFIG_KEYS,
 };
+
+/*
+ * An open record arrives cut after the path's NUL (bpf/files.bpf.c copies
+ * only what the path needs into the ring); pad it back to the declared
+ * record_size with zeros. Records of other types pass through unchanged.
+ */
+static long files_decode(void *state, const void *raw, size_t len, void *out, size_t cap)
+{
+	const struct eun_record_header *h = raw;
+	size_t want = len;
+
+	(void)state;
+	if (len < sizeof(*h) || len > cap)
+		return -EBADMSG;
+	if (h->type == FILES_OPEN) {
+		want = sizeof(struct files_open_event);
+		if (len <= offsetof(struct files_open_event, path) || len > want)
+			return -EBADMSG;
+	}
+	memcpy(out, raw, len);
+	memset((char *)out + len, 0, want - len);
+	return (long)want;
+}
 
 static int files_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
@@ -60,6 +88,10 @@ static int files_create(struct eun_tracker *t, const struct eun_host *host, void
 	/* open(2) only exists on x86 among the supported architectures. */
 	bpf_program__set_autoload(skel->progs.handle_open, false);
 #endif
+	if ((err = files_io_configure(sp))) {
+		skel_plugin_destroy(sp);
+		return err;
+	}
 	return skel_plugin_ready(sp, state);
 }
 
@@ -73,7 +105,9 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = files_create,
+	.decode = files_decode,
 	SKEL_PLUGIN_OPS,
+	.collect = files_io_collect,
 };
 
 EUN_PLUGIN_DEFINE(desc)

@@ -84,21 +84,30 @@ void skel_plugin_destroy(void *state)
 	free(sp);
 }
 
+int skel_plugin_load(struct skel_plugin *sp)
+{
+	int err;
+
+	if (sp->loaded)
+		return 0;
+	err = bpf_object__load_skeleton(sp->s);
+	if (err) {
+		sp->host->set_error(sp->t, "cannot load the BPF programs: %s; run as root (or "
+				    "with CAP_BPF and CAP_PERFMON) on a kernel with BTF; the "
+				    "libbpf log names the refused program", strerror(-err));
+		return err;
+	}
+	sp->loaded = true;
+	return 0;
+}
+
 int skel_plugin_start(void *state)
 {
 	struct skel_plugin *sp = state;
 	int err;
 
-	if (!sp->loaded) {
-		err = bpf_object__load_skeleton(sp->s);
-		if (err) {
-			sp->host->set_error(sp->t, "cannot load the BPF programs: %s; run as root (or "
-					    "with CAP_BPF and CAP_PERFMON) on a kernel with BTF; the "
-					    "libbpf log names the refused program", strerror(-err));
-			return err;
-		}
-		sp->loaded = true;
-	}
+	if ((err = skel_plugin_load(sp)))
+		return err;
 	/* One program at a time, so that an error names the hook that failed. */
 	for (int i = 0; i < sp->s->prog_cnt; i++) {
 		struct bpf_program *prog = *sp->s->progs[i].prog;

@@ -62,6 +62,10 @@ int skel_plugin_cfg_bool(struct skel_plugin *sp, const char *key, bool *out);
 /* Read a UINT config key declared by the plugin (0 if unset); -errno + error text. */
 int skel_plugin_cfg_uint(struct skel_plugin *sp, const char *key, uint64_t *out);
 
+/* Load the BPF object the first time (later calls do nothing); 0 or
+ * -errno + error text. For plugins that attach their programs themselves. */
+int skel_plugin_load(struct skel_plugin *sp);
+
 /* The operations: destroy, start (load once, attach every autoloaded
  * program, naming the one that fails), stop (detach; maps stay so the core
  * can drain the ring), ring_fd (the eun_events map). */

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * The real `tcprtt` tracker, twice: keyed by remote address (the default)
+ * and by local port, both filtered to the port of a loopback listener we
+ * open. We then play ping-pong over one connection to it, so each side
+ * receives ROUNDS data segments (each a tcp_probe hit). The raddr instance
+ * must report 127.0.0.1 and the lport instance the listener's port, with
+ * at least ROUNDS samples, and every histogram must agree with its count
+ * and its sum.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <bpf/btf.h>
+
+#include "itest.h"
+
+#define ROUNDS 50
+#define MSG_LEN 100
+
+struct seen {
+	struct eun_tracker *by_addr, *by_port;
+	uint16_t port;
+	uint64_t addr_count; /* samples in records for 127.0.0.1 */
+	uint64_t port_count; /* samples in records for the listener's port */
+	bool done;
+};
+
+/* Slots must add up to count, and the sum must lie within the slot bounds. */
+static void check_hist(const struct eun_event *ev, uint64_t count)
+{
+	int i = eun_event_field_index(ev, "srtt");
+	uint64_t lo = 0, hi = 0, total = 0, sum = (uint64_t)itest_field_s64(ev, "srtt_sum");
+	const uint64_t *slots;
+	size_t n;
+
+	ITEST_CHECK(i >= 0, "no srtt field");
+	ITEST_CHECK(eun_event_get_hist(ev, (size_t)i, &slots, &n) == 0, "srtt: %s", eun_last_error());
+	ITEST_CHECK(n == 32, "srtt has %zu slots, want 32", n);
+	for (size_t k = 0; k < n; k++) {
+		total += slots[k];
+		lo += k ? slots[k] << k : 0;
+		hi += slots[k] << (k + 1);
+	}
+	ITEST_CHECK(total == count, "slots add up to %llu, count is %llu", (unsigned long long)total,
+		    (unsigned long long)count);
+	ITEST_CHECK(sum >= lo && sum < hi, "srtt_sum %llu outside [%llu, %llu)",
+		    (unsigned long long)sum, (unsigned long long)lo, (unsigned long long)hi);
+}
+
+static int on_event(const struct eun_event *ev, void *cookie)
+{
+	struct seen *s = cookie;
+	uint64_t count;
+	char addr[64], family[16];
+
+	ITEST_CHECK(!strcmp(eun_event_type_name(ev), "rtt"), "type %s", eun_event_type_name(ev));
+	count = (uint64_t)itest_field_s64(ev, "count");
+	ITEST_CHECK(count > 0, "a record with no samples");
+	check_hist(ev, count);
+	ITEST_CHECK(itest_field_text(ev, "addr", addr, sizeof(addr)), "no addr");
+	ITEST_CHECK(itest_field_text(ev, "family", family, sizeof(family)), "no family");
+	if (eun_event_tracker(ev) == s->by_addr) {
+		/* Both ends of our connection have 127.0.0.1 as remote address. */
+		ITEST_CHECK(!strcmp(addr, "127.0.0.1"), "addr '%s': the port filter let it pass", addr);
+		ITEST_CHECK(!strcmp(family, "inet"), "family '%s', want inet", family);
+		ITEST_CHECK(itest_field_s64(ev, "port") == 0, "port set when keyed by raddr");
+		s->addr_count += count;
+	} else {
+		ITEST_CHECK(eun_event_tracker(ev) == s->by_port, "event of an unknown tracker");
+		ITEST_CHECK(!addr[0] && !family[0], "addr '%s' family '%s' set when keyed by lport",
+			    addr, family);
+		/* The client end has its ephemeral port as local port. */
+		if (itest_field_s64(ev, "port") == s->port)
+			s->port_count += count;
+	}
+	s->done = s->addr_count >= 2 * ROUNDS && s->port_count >= ROUNDS;
+	return 0;
+}
+
+/* Ping-pong ROUNDS messages each way over a loopback connection to lfd. */
+static void ping_pong(int lfd, uint16_t port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	char buf[MSG_LEN];
+	int c, a;
+
+	memset(buf, 'x', sizeof(buf));
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	ITEST_CHECK(c >= 0, "socket: %s", strerror(errno));
+	ITEST_CHECK(connect(c, (struct sockaddr *)&sa, sizeof(sa)) == 0, "connect: %s", strerror(errno));
+	a = accept(lfd, NULL, NULL);
+	ITEST_CHECK(a >= 0, "accept: %s", strerror(errno));
+	for (int i = 0; i < ROUNDS; i++) {
+		ITEST_CHECK(send(c, buf, sizeof(buf), 0) == sizeof(buf), "send: %s", strerror(errno));
+		ITEST_CHECK(recv(a, buf, sizeof(buf), MSG_WAITALL) == sizeof(buf), "server recv");
+		ITEST_CHECK(send(a, buf, sizeof(buf), 0) == sizeof(buf), "send: %s", strerror(errno));
+		ITEST_CHECK(recv(c, buf, sizeof(buf), MSG_WAITALL) == sizeof(buf), "client recv");
+	}
+	close(c);
+	close(a);
+}
+
+static void require_tcp_probe(void)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool found = vmlinux && btf__find_by_name_kind(vmlinux, "btf_trace_tcp_probe",
+						       BTF_KIND_TYPEDEF) > 0;
+
+	btf__free(vmlinux);
+	if (!found) {
+		printf("SKIP: this kernel has no tcp:tcp_probe tracepoint\n");
+		exit(ITEST_SKIP);
+	}
+}
+
+int main(void)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	struct seen s = { 0 };
+	char port[8];
+	struct eun_ctx *ctx;
+	int lfd;
+
+	itest_require_kernel();
+	require_tcp_probe();
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	ITEST_CHECK(lfd >= 0, "socket: %s", strerror(errno));
+	ITEST_CHECK(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "bind: %s", strerror(errno));
+	ITEST_CHECK(listen(lfd, 1) == 0, "listen: %s", strerror(errno));
+	ITEST_CHECK(getsockname(lfd, (struct sockaddr *)&sa, &len) == 0, "getsockname");
+	s.port = ntohs(sa.sin_port);
+	snprintf(port, sizeof(port), "%u", s.port);
+
+	ctx = itest_ctx();
+	eun_ctx_set_event_fn(ctx, on_event, &s);
+	{
+		const struct eun_config_entry by_addr[] = { { "port", port }, { "interval_ms", "100" } };
+		const struct eun_config_entry by_port[] = { { "port", port }, { "key", "lport" },
+							    { "interval_ms", "100" } };
+
+		s.by_addr = itest_start(ctx, "tcprtt", by_addr, 2);
+		s.by_port = itest_start(ctx, "tcprtt", by_port, 3);
+	}
+	ping_pong(lfd, s.port);
+	close(lfd);
+
+	ITEST_CHECK(itest_poll_until(ctx, &s.done),
+		    "within %d ms: %llu samples for 127.0.0.1 (want >= %d), %llu for port %u (want >= %d)",
+		    ITEST_TIMEOUT_MS, (unsigned long long)s.addr_count, 2 * ROUNDS,
+		    (unsigned long long)s.port_count, s.port, ROUNDS);
+	ITEST_CHECK(eun_tracker_stop(s.by_addr) == 0, "stop: %s", eun_last_error());
+	ITEST_CHECK(eun_tracker_stop(s.by_port) == 0, "stop: %s", eun_last_error());
+	eun_ctx_free(ctx);
+	printf("ok: %llu RTT samples for 127.0.0.1, %llu for local port %u\n",
+	       (unsigned long long)s.addr_count, (unsigned long long)s.port_count, s.port);
+	return 0;
+}
