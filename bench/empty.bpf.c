@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The benchmark floor: programs on the same tracepoints an openat tracer
- * uses (syscall enter and exit of openat) that do nothing at all. The cost
- * they add to the workload is the price of running any BPF program there,
- * which no tracker can go below. Loaded by bench/empty_loader.c.
+ * The benchmark floor: programs that do nothing at all, on the tracepoints
+ * each measured tracer uses. The cost they add to a workload is the price
+ * of running any BPF program there, which no tracker can go below. Loaded
+ * by bench/empty_loader.c, one set at a time:
+ *   open  syscall enter and exit of openat (what opensnoop uses; the files
+ *         tracker uses the exit only)
+ *   exec  sched_process_exec, _exit and _fork (the process tracker)
+ *   tcp   inet_sock_set_state (the tcp tracker, tcplife)
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -18,6 +22,30 @@ int empty_enter_openat(void *ctx)
 
 SEC("tp/syscalls/sys_exit_openat")
 int empty_exit_openat(void *ctx)
+{
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int empty_exec(void *ctx)
+{
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int empty_exit(void *ctx)
+{
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int empty_fork(void *ctx)
+{
+	return 0;
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int empty_sock_state(void *ctx)
 {
 	return 0;
 }

@@ -1,19 +1,37 @@
 // SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
 /*
- * Loads and attaches the empty programs of empty.bpf.c (the benchmark
- * floor), prints "attached" once they are in place, and keeps them attached
- * until SIGTERM or SIGINT, then detaches and unloads them.
+ * Loads and attaches one set of the empty programs of empty.bpf.c (the
+ * benchmark floor), prints "attached" once they are in place, and keeps
+ * them attached until SIGTERM or SIGINT, then detaches and unloads them.
+ *
+ *     empty_loader [open|exec|tcp]      (default: open)
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <bpf/libbpf.h>
 #include "empty.skel.h"
 
-int main(void)
+/* Load only the programs of `set`; false if the set is unknown. */
+static bool select_set(struct empty_bpf *skel, const char *set)
 {
+	bool open = !strcmp(set, "open"), exec = !strcmp(set, "exec"), tcp = !strcmp(set, "tcp");
+
+	bpf_program__set_autoload(skel->progs.empty_enter_openat, open);
+	bpf_program__set_autoload(skel->progs.empty_exit_openat, open);
+	bpf_program__set_autoload(skel->progs.empty_exec, exec);
+	bpf_program__set_autoload(skel->progs.empty_exit, exec);
+	bpf_program__set_autoload(skel->progs.empty_fork, exec);
+	bpf_program__set_autoload(skel->progs.empty_sock_state, tcp);
+	return open || exec || tcp;
+}
+
+int main(int argc, char **argv)
+{
+	const char *set = argc > 1 ? argv[1] : "open";
 	struct empty_bpf *skel;
 	sigset_t stop;
 	int sig, err;
@@ -24,14 +42,22 @@ int main(void)
 	sigaddset(&stop, SIGINT);
 	sigprocmask(SIG_BLOCK, &stop, NULL);
 
-	skel = empty_bpf__open_and_load();
+	skel = empty_bpf__open();
 	if (!skel) {
-		fprintf(stderr, "empty_loader: cannot load the BPF programs: %s\n", strerror(errno));
+		fprintf(stderr, "empty_loader: cannot open the BPF object: %s\n", strerror(errno));
 		return 1;
 	}
-	err = empty_bpf__attach(skel);
+	if (argc > 2 || !select_set(skel, set)) {
+		fprintf(stderr, "usage: empty_loader [open|exec|tcp]\n");
+		empty_bpf__destroy(skel);
+		return 2;
+	}
+	err = empty_bpf__load(skel);
+	if (!err)
+		err = empty_bpf__attach(skel);
 	if (err) {
-		fprintf(stderr, "empty_loader: cannot attach the BPF programs: %s\n", strerror(-err));
+		fprintf(stderr, "empty_loader: cannot load or attach the '%s' programs: %s\n", set,
+			strerror(-err));
 		empty_bpf__destroy(skel);
 		return 1;
 	}

@@ -4,8 +4,10 @@
  * of one existing file, as fast as possible, pinned to one CPU so that a
  * tracer's consumer can run on another.
  *
- *     workload_open [-c CPU] [-n OPS] PATH
+ *     workload_open [-c CPU] [-n OPS] [-t SECONDS [-r OPS_PER_SEC]] PATH
  *
+ * With -t it runs for SECONDS instead of OPS pairs (the sustained-rate loss
+ * test), as fast as it can or, with -r, paced to OPS_PER_SEC.
  * Prints one line, "ops=N elapsed_ns=T ns_per_op=X", for bench/run to parse.
  * Exit status 0 on success, 1 if a call failed, 2 on a usage error.
  */
@@ -29,28 +31,32 @@ static uint64_t now_ns(void)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: workload_open [-c CPU] [-n OPS] PATH\n");
+	fprintf(stderr, "usage: workload_open [-c CPU] [-n OPS] [-t SECONDS [-r OPS_PER_SEC]] PATH\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	unsigned long ops = 500000;
+	unsigned long ops = 500000, seconds = 0, rate = 0;
 	int cpu = 0, opt;
 
-	while ((opt = getopt(argc, argv, "c:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "c:n:t:r:")) != -1) {
 		char *end;
 
 		if (opt == 'c')
 			cpu = (int)strtol(optarg, &end, 10);
 		else if (opt == 'n')
 			ops = strtoul(optarg, &end, 10);
+		else if (opt == 't')
+			seconds = strtoul(optarg, &end, 10);
+		else if (opt == 'r')
+			rate = strtoul(optarg, &end, 10);
 		else
 			return usage();
 		if (*optarg == '\0' || *end != '\0')
 			return usage();
 	}
-	if (optind != argc - 1 || ops == 0)
+	if (optind != argc - 1 || ops == 0 || (rate && !seconds))
 		return usage();
 	const char *path = argv[optind];
 
@@ -62,16 +68,37 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	uint64_t start = now_ns();
-	for (unsigned long i = 0; i < ops; i++) {
-		int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+	uint64_t start = now_ns(), end_ns = start + seconds * 1000000000u;
+	unsigned long i;
+	for (i = 0; seconds || i < ops; i++) {
+		int fd;
 
+		/* Timed mode: look at the clock every 1000 pairs; when paced,
+		 * sleep until pair i is due. */
+		if (seconds && i % 1000 == 0) {
+			uint64_t now = now_ns();
+
+			if (now >= end_ns)
+				break;
+			if (rate) {
+				uint64_t due = start + (uint64_t)((double)i * 1e9 / (double)rate);
+
+				if (due > now) {
+					struct timespec ts = { .tv_sec = (time_t)((due - now) / 1000000000u),
+							       .tv_nsec = (long)((due - now) % 1000000000u) };
+
+					nanosleep(&ts, NULL);
+				}
+			}
+		}
+		fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			fprintf(stderr, "workload_open: %s: %s\n", path, strerror(errno));
 			return 1;
 		}
 		close(fd);
 	}
+	ops = i;
 	uint64_t elapsed = now_ns() - start;
 
 	printf("ops=%lu elapsed_ns=%" PRIu64 " ns_per_op=%.1f\n", ops, elapsed,
