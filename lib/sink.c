@@ -9,7 +9,6 @@
 
 #define DEFAULT_BUFFER_BYTES (64 * 1024)
 #define DEFAULT_ROTATE_KEEP 5
-#define MAX_ROTATE_KEEP 1000
 
 /* Release everything without writing anything out. */
 static void sink_release(struct eun_sink *s)
@@ -45,9 +44,13 @@ static int check_opts(enum eun_sink_format format, const struct eun_sink_opts *o
 	if (format == EUN_SINK_CSV && !OPTS_GET(opts, n_trackers, 0))
 		return set_error(EINVAL, "a CSV sink needs the trackers whose fields become its "
 				 "columns: set opts.trackers and opts.n_trackers");
-	if (OPTS_GET(opts, rotate_keep, 0) > MAX_ROTATE_KEEP)
+	if (OPTS_GET(opts, rotate_keep, 0) > EUN_SINK_MAX_ROTATE_KEEP)
 		return set_error(EINVAL, "eun_sink_opts.rotate_keep %u is more than the %d rotated "
-				 "files a sink keeps at most", OPTS_GET(opts, rotate_keep, 0), MAX_ROTATE_KEEP);
+				 "files a sink keeps at most", OPTS_GET(opts, rotate_keep, 0),
+				 EUN_SINK_MAX_ROTATE_KEEP);
+	if (OPTS_GET(opts, rotate_keep, 0) && !OPTS_GET(opts, rotate_bytes, 0))
+		return set_error(EINVAL, "eun_sink_opts.rotate_keep needs rotate_bytes, the size "
+				 "at which the file is rotated");
 	return 0;
 }
 

@@ -38,8 +38,10 @@ struct eun_sink {
 /* Open (create, truncate or append) the file of a file sink and set
  * file_bytes to its current size. 0 or -errno with the error text set. */
 EUN_HIDDEN int sink_file_open(struct eun_sink *s, bool append);
-/* Write all n bytes to the sink's fd, retrying short writes and EINTR.
- * 0 or -errno (error text set, naming the sink). */
+/* Write all n bytes (whole lines) to the sink's fd, retrying short
+ * writes and EINTR, waiting out EAGAIN. On failure, a line cut short in
+ * the sink's own file is removed from it. 0 or -errno (error text set,
+ * naming the sink). */
 EUN_HIDDEN int sink_write_all(struct eun_sink *s, const char *data, size_t n);
 /* Close the current file, shift path -> path.1 -> ... -> path.N (dropping
  * the oldest) and open a fresh, empty path. 0 or -errno. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* Output sinks: writing to the fd, opening and rotating the file. */
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,17 +32,54 @@ int sink_file_open(struct eun_sink *s, bool append)
 	return 0;
 }
 
+/* Block until fd can take more bytes (an fd left non-blocking). 0 or -1 with errno set. */
+static int wait_writable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLOUT };
+
+	for (;;) {
+		int n = poll(&p, 1, -1);
+
+		if (n > 0 || (n < 0 && errno != EINTR))
+			return n > 0 ? 0 : -1;
+	}
+}
+
+/* After a write of data failed with done bytes of it in the sink's own
+ * file, cut off the part of a line that made it there, so that the file
+ * ends with a whole line. Every write starts at a line boundary. */
+static void cut_torn_line(struct eun_sink *s, const char *data, size_t done)
+{
+	const char *nl = done ? memrchr(data, '\n', done) : NULL;
+	size_t torn = nl ? done - (size_t)(nl + 1 - data) : done;
+	off_t end;
+
+	if (!s->owns_fd || !torn)
+		return;
+	end = lseek(s->fd, 0, SEEK_CUR);
+	if (end >= (off_t)torn)
+		(void)ftruncate(s->fd, end - (off_t)torn); /* best effort: the write error is what counts */
+}
+
 int sink_write_all(struct eun_sink *s, const char *data, size_t n)
 {
-	while (n) {
-		ssize_t done = write(s->fd, data, n);
+	size_t done = 0;
 
-		if (done < 0 && errno == EINTR)
+	while (done < n) {
+		ssize_t w = write(s->fd, data + done, n - done);
+		int err;
+
+		if (w > 0) {
+			done += (size_t)w;
 			continue;
-		if (done < 0)
-			return set_error(errno, "cannot write to output %s: %s", s->name, strerror(errno));
-		data += done;
-		n -= (size_t)done;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && wait_writable(s->fd) == 0)
+			continue;
+		err = w < 0 ? errno : EIO; /* write() of a regular file never returns 0 */
+		cut_torn_line(s, data, done);
+		return set_error(err, "cannot write to output %s: %s", s->name, strerror(err));
 	}
 	return 0;
 }

@@ -337,6 +337,9 @@ EUN_API int eun_csv_row(const struct eun_csv *csv, const struct eun_event *ev, c
 
 struct eun_sink;
 
+/* Most rotated files a file sink keeps (eun_sink_opts.rotate_keep). */
+#define EUN_SINK_MAX_ROTATE_KEEP 1000
+
 enum eun_sink_format {
 	EUN_SINK_JSON = 0, /* one eun_event_to_json() object per line */
 	EUN_SINK_CSV,      /* eun_csv_header() row, then one eun_csv_row() per event */
@@ -358,18 +361,23 @@ struct eun_sink_opts {
 	 * header again. A line is never split; a single line larger than
 	 * rotate_bytes gets a file of its own. 0: never rotate. */
 	uint64_t rotate_bytes;
-	unsigned rotate_keep;                 /* N, the rotated files kept; 0: 5; at most 1000 */
+	/* N, the rotated files kept; 0: 5; at most EUN_SINK_MAX_ROTATE_KEEP.
+	 * Only with rotate_bytes. */
+	unsigned rotate_keep;
 	bool append;                          /* add to an existing file instead of truncating it */
 	size_t :0;
 };
 
-/* A sink writing to fd, which stays the caller's (not closed; it should be
- * blocking). NULL with errno EBADF or EINVAL (bad opts or format). */
+/* A sink writing to fd, which stays the caller's (not closed). A write
+ * that finds a non-blocking fd full waits for it with poll(). NULL with
+ * errno EBADF or EINVAL (bad opts or format). */
 EUN_API struct eun_sink *eun_sink_new_fd(int fd, enum eun_sink_format format,
 					 const struct eun_sink_opts *opts);
 
 /* A sink writing to the file at path, created with mode 0644 (less the
- * umask) and truncated unless opts->append. NULL with errno set. */
+ * umask) and truncated unless opts->append. When a write fails part-way
+ * (e.g. ENOSPC), the part of a line that reached the file is cut off
+ * again, so the file always ends with a whole line. NULL with errno set. */
 EUN_API struct eun_sink *eun_sink_new_file(const char *path, enum eun_sink_format format,
 					   const struct eun_sink_opts *opts);
 

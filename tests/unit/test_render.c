@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "helpers.h"
+#include "csv_check.h"
 #include "json_check.h"
 
 static unsigned long long clock_ns(clockid_t id)
@@ -117,20 +118,33 @@ END_TEST
 
 START_TEST(json_invalid_utf8_stays_valid)
 {
-	/* Stray continuation, truncated sequence, overlong form, surrogate, > U+10FFFF. */
-	static const char *const bad[] = {
-		"a\x80z", "a\xc3", "a\xc0\xafz", "a\xed\xa0\x80z", "a\xf4\x90\x80\x80z", "\xff\xfe",
+	/* Stray continuation, truncated sequence, overlong form, surrogate,
+	 * > U+10FFFF, bytes that never occur, and a valid sequence next to a
+	 * truncated one: each byte of a bad sequence becomes \u00XX. */
+	static const char *const bad[][2] = {
+		{ "a\x80z", "a\\u0080z" },
+		{ "a\xc3", "a\\u00c3" },
+		{ "a\xc0\xafz", "a\\u00c0\\u00afz" },
+		{ "a\xed\xa0\x80z", "a\\u00ed\\u00a0\\u0080z" },
+		{ "a\xf4\x90\x80\x80z", "a\\u00f4\\u0090\\u0080\\u0080z" },
+		{ "\xff\xfe", "\\u00ff\\u00fe" },
+		{ "\xc3\xa9\xe2\x82", "\xc3\xa9\\u00e2\\u0082" },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct fixture_alpha rec;
+		struct fixture_beta rec;
 		struct rendered r;
+		char want[128];
 
-		alpha_fill(&rec);
-		str_fill(rec.label, sizeof(rec.label), bad[i]);
+		beta_fill(&rec);
+		str_fill(rec.path, sizeof(rec.path), bad[i][0]);
+		str_fill(rec.h.comm, sizeof(rec.h.comm), bad[i][0]);
 		render_record(&rec, sizeof(rec), &r);
 		assert_valid_json(r.json);
-		ck_assert_msg(strstr(r.json, "\"label\":\"") != NULL, "%s", r.json);
+		snprintf(want, sizeof(want), "\"path\":\"%s\"}", bad[i][1]);
+		ck_assert_msg(strstr(r.json, want), "no %s in %s", want, r.json);
+		snprintf(want, sizeof(want), "\"comm\":\"%s\",", bad[i][1]);
+		ck_assert_msg(strstr(r.json, want), "no %s in %s", want, r.json);
 	}
 }
 END_TEST
@@ -238,60 +252,13 @@ END_TEST
 
 /* ---- CSV ---- */
 
-#define MAX_COLS 64
-
-/* Split one RFC 4180 record into cols (unquoted copies in store); returns the count or -1. */
+/* Split one rendered row or header (no newline after it) into cols. Count or -1. */
 static int csv_split(const char *line, char *store, size_t store_size, char **cols)
 {
-	int n = 0;
-	size_t used = 0;
 	const char *p = line;
+	int n = csv_record(&p, store, store_size, cols);
 
-	for (;;) {
-		if (n == MAX_COLS || used >= store_size)
-			return -1;
-		cols[n++] = store + used;
-		if (*p == '"') {
-			p++;
-			for (;;) {
-				if (!*p)
-					return -1; /* unterminated quote */
-				if (*p == '"' && p[1] == '"') {
-					store[used++] = '"';
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else {
-					store[used++] = *p++;
-				}
-				if (used >= store_size)
-					return -1;
-			}
-			if (*p && *p != ',')
-				return -1; /* text after the closing quote */
-		} else {
-			while (*p && *p != ',') {
-				if (*p == '"' || *p == '\n' || *p == '\r')
-					return -1; /* must have been quoted */
-				store[used++] = *p++;
-				if (used >= store_size)
-					return -1;
-			}
-		}
-		store[used++] = '\0';
-		if (!*p)
-			return n;
-		p++; /* the comma */
-	}
-}
-
-static int col_index(char **cols, int n, const char *name)
-{
-	for (int i = 0; i < n; i++)
-		if (!strcmp(cols[i], name))
-			return i;
-	return -1;
+	return *p || (p > line && p[-1] == '\n') ? -1 : n;
 }
 
 struct csv_capture {
@@ -319,7 +286,7 @@ START_TEST(csv_header_is_union)
 	struct eun_ctx *ctx = fixture_ctx();
 	struct eun_tracker *ts[2];
 	struct eun_csv *csv;
-	char buf[1024], store[1024], *cols[MAX_COLS];
+	char buf[1024], store[1024], *cols[CSV_MAX_COLS];
 	int n;
 
 	ts[0] = fixture_tracker(ctx, NULL, 0);
@@ -334,7 +301,7 @@ START_TEST(csv_header_is_union)
 	/* Every column once: "label" is in both fixture event types. */
 	ck_assert_msg(n == (int)(sizeof(want) / sizeof(want[0])), "%d columns: %s", n, buf);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-		ck_assert_msg(col_index(cols, n, want[i]) >= 0, "no column %s in: %s", want[i], buf);
+		ck_assert_msg(csv_col(cols, n, want[i]) >= 0, "no column %s in: %s", want[i], buf);
 	/* The common header comes first, in the documented order. */
 	for (int i = 0; i < 8; i++)
 		ck_assert_str_eq(cols[i], want[i]);
@@ -350,7 +317,7 @@ START_TEST(csv_rows_align_and_quote)
 	struct csv_capture cap = { 0 };
 	struct fixture_alpha a;
 	struct fixture_beta b;
-	char head[1024], hstore[1024], rstore[4096], *hcols[MAX_COLS], *rcols[MAX_COLS];
+	char head[1024], hstore[1024], rstore[4096], *hcols[CSV_MAX_COLS], *rcols[CSV_MAX_COLS];
 	int nh, nr;
 	const char *awkward = "a,b \"c\"\nd\re";
 
@@ -367,25 +334,35 @@ START_TEST(csv_rows_align_and_quote)
 	ck_assert_int_eq(cap.len, (int)strlen(cap.row));
 	nr = csv_split(cap.row, rstore, sizeof(rstore), rcols);
 	ck_assert_msg(nr == nh, "row has %d columns, header %d: %s", nr, nh, cap.row);
-	ck_assert_str_eq(rcols[col_index(hcols, nh, "label")], awkward);
-	ck_assert_str_eq(rcols[col_index(hcols, nh, "comm")], "x,y");
-	ck_assert_str_eq(rcols[col_index(hcols, nh, "pid")], "1234");
-	ck_assert_str_eq(rcols[col_index(hcols, nh, "type")], "alpha");
-	ck_assert_str_eq(rcols[col_index(hcols, nh, "port")], "8080");
-	ck_assert_str_eq(rcols[col_index(hcols, nh, "ret")], "-2");
+	ck_assert_str_eq(rcols[csv_col(hcols, nh, "label")], awkward);
+	ck_assert_str_eq(rcols[csv_col(hcols, nh, "comm")], "x,y");
+	ck_assert_str_eq(rcols[csv_col(hcols, nh, "pid")], "1234");
+	ck_assert_str_eq(rcols[csv_col(hcols, nh, "type")], "alpha");
+	ck_assert_str_eq(rcols[csv_col(hcols, nh, "port")], "8080");
+	ck_assert_str_eq(rcols[csv_col(hcols, nh, "ret")], "-2");
 	/* Fields of the other event type are empty. */
-	ck_assert_str_eq(rcols[col_index(hcols, nh, "path")], "");
-	ck_assert_str_eq(rcols[col_index(hcols, nh, "saddr")], "");
+	ck_assert_str_eq(rcols[csv_col(hcols, nh, "path")], "");
+	ck_assert_str_eq(rcols[csv_col(hcols, nh, "saddr")], "");
 
 	beta_fill(&b);
 	ck_assert_int_eq(inject_with(ctx, t, &b, sizeof(b), csv_cb, &cap), 1);
 	nr = csv_split(cap.row, rstore, sizeof(rstore), rcols);
 	ck_assert_int_eq(nr, nh);
-	ck_assert_str_eq(rcols[col_index(hcols, nh, "saddr")], "192.168.0.1");
-	ck_assert_str_eq(rcols[col_index(hcols, nh, "daddr")], "2001:db8::1");
-	ck_assert_str_eq(rcols[col_index(hcols, nh, "path")], "/tmp/x");
-	ck_assert_str_eq(rcols[col_index(hcols, nh, "label")], "b");
-	ck_assert_str_eq(rcols[col_index(hcols, nh, "big")], "");
+	ck_assert_str_eq(rcols[csv_col(hcols, nh, "saddr")], "192.168.0.1");
+	ck_assert_str_eq(rcols[csv_col(hcols, nh, "daddr")], "2001:db8::1");
+	ck_assert_str_eq(rcols[csv_col(hcols, nh, "path")], "/tmp/x");
+	/* A path with every character CSV must quote, and bytes it must not touch. */
+	str_fill(b.path, sizeof(b.path), "/tmp/\"q\",c,\n\r\xff.log");
+	ck_assert_int_eq(inject_with(ctx, t, &b, sizeof(b), csv_cb, &cap), 1);
+	ck_assert_msg(strstr(cap.row, ",\"/tmp/\"\"q\"\",c,\n\r\xff.log\""), "%s", cap.row);
+	nr = csv_split(cap.row, rstore, sizeof(rstore), rcols);
+	ck_assert_int_eq(nr, nh);
+	ck_assert_str_eq(rcols[csv_col(hcols, nh, "path")], "/tmp/\"q\",c,\n\r\xff.log");
+	beta_fill(&b);
+	ck_assert_int_eq(inject_with(ctx, t, &b, sizeof(b), csv_cb, &cap), 1);
+	nr = csv_split(cap.row, rstore, sizeof(rstore), rcols);
+	ck_assert_str_eq(rcols[csv_col(hcols, nh, "label")], "b");
+	ck_assert_str_eq(rcols[csv_col(hcols, nh, "big")], "");
 	eun_csv_free(cap.csv);
 	eun_ctx_free(ctx);
 }
