@@ -5,6 +5,11 @@
  * with the capability, the result and the target user namespace. Hook:
  * the BTF tracepoint capability:cap_capable (present in recent kernels only; prototype:
  * cred, target_ns, capable_ns, cap, ret).
+ *
+ * The tracepoint does not pass the check's CAP_OPT_* options, so the
+ * record also carries the innermost kernel frames: user space names the
+ * function that asked for the check (ns_capable, ns_capable_noaudit, ...),
+ * which says whether it asked for an audited check.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -26,7 +31,8 @@ SEC("tp_btf/cap_capable")
 int BPF_PROG(handle_cap_capable, const struct cred *cred, struct user_namespace *target_ns,
 	     const struct user_namespace *capable_ns, int cap, int ret)
 {
-	struct capable_check_event *e;
+	struct capable_raw_event *e;
+	long n;
 
 	if (capable_cfg_failed_only && ret == 0)
 		return 0;
@@ -34,13 +40,20 @@ int BPF_PROG(handle_cap_capable, const struct cred *cred, struct user_namespace 
 		return 0;
 	if (!eun_should_trace())
 		return 0;
-	e = eun_record_reserve(CAPABLE_RAW_SIZE, CAPABLE_CHECK);
+	e = eun_record_reserve(sizeof(*e), CAPABLE_CHECK);
 	if (!e)
 		return 0;
 	e->cap = cap;
 	e->ret = ret;
 	e->target_userns = BPF_CORE_READ(target_ns, ns.inum);
 	e->euid = BPF_CORE_READ(cred, euid.val);
+	n = bpf_get_stack(ctx, e->frames, sizeof(e->frames), 0);
+	if (n < 0)
+		n = 0;
+	/* Zero what the walk did not fill: the ring memory is not cleared. */
+	for (int i = 0; i < CAPABLE_FRAMES; i++)
+		if (i * 8 >= n)
+			e->frames[i] = 0;
 	eun_record_submit(e);
 	return 0;
 }

@@ -2,7 +2,9 @@
 /*
  * `capable` tracker plugin: capability checks (which capability, granted
  * or refused, in which user namespace, for which effective uid), from the
- * BPF program in bpf/capable.bpf.c. decode() adds the capability name.
+ * BPF program in bpf/capable.bpf.c. decode() adds the capability name and,
+ * from the kernel frames the BPF side kept, the function that asked for
+ * the check and whether it asked for an audited check.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -15,6 +17,7 @@
 #include "capable.h"
 #include "capable.skel.h"
 #include "skel_plugin.h"
+#include "stack_fold.h"
 
 static const struct eun_field check_fields[] = {
 	EUN_FIELD(struct capable_check_event, cap, EUN_FIELD_U32, NULL, EUN_FIELD_F_KEY,
@@ -27,6 +30,10 @@ static const struct eun_field check_fields[] = {
 		  "inode of the user namespace the capability is needed in (as ls -l /proc/PID/ns/user)"),
 	EUN_FIELD(struct capable_check_event, euid, EUN_FIELD_U32, NULL, 0,
 		  "effective uid of the credentials checked"),
+	EUN_FIELD(struct capable_check_event, caller, EUN_FIELD_STR, NULL, EUN_FIELD_F_KEY,
+		  "kernel function that asked for the check (kallsyms), e.g. ns_capable; empty if not found"),
+	EUN_FIELD(struct capable_check_event, audit, EUN_FIELD_STR, NULL, EUN_FIELD_F_KEY,
+		  "whether caller asks for an audited check: yes, no (a *_noaudit check) or unknown"),
 };
 
 static const struct eun_event_type event_types[] = {
@@ -56,15 +63,81 @@ static const char *const cap_names[] = {
 	"CAP_CHECKPOINT_RESTORE",
 };
 
+/*
+ * Kernel functions that call security_capable() or cap_capable() with
+ * fixed CAP_OPT_* options (kernel/capability.c, security/commoncap.c), and
+ * whether those ask for an audited check. Other callers (e.g. of newer
+ * kernels) are "unknown".
+ */
+static const struct {
+	const char *caller;
+	bool audit;
+} caller_audit[] = {
+	{ "capable", true },
+	{ "ns_capable", true },
+	{ "ns_capable_setid", true },
+	{ "file_ns_capable", true },
+	{ "has_capability", true },
+	{ "has_ns_capability", true },
+	{ "capable_wrt_inode_uidgid", true },
+	{ "cap_capset", true },
+	{ "cap_mmap_addr", true },
+	{ "ns_capable_noaudit", false },
+	{ "has_capability_noaudit", false },
+	{ "has_ns_capability_noaudit", false },
+	{ "cap_vm_enough_memory", false },
+	{ "security_vm_enough_memory_mm", false }, /* cap_vm_enough_memory inlined */
+	{ "kallsyms_show_value", false },
+};
+
+static const char *audit_of(const char *caller)
+{
+	for (size_t i = 0; i < EUN_ARRAY_LEN(caller_audit); i++)
+		if (!strcmp(caller, caller_audit[i].caller))
+			return caller_audit[i].audit ? "yes" : "no";
+	return "unknown";
+}
+
+/* The caller of the check: the first frame above cap_capable that is not
+ * security_capable (cap_capable is reached through it, or directly from
+ * within commoncap). Empty when cap_capable is not among the frames. */
+static void find_caller(struct skel_plugin *sp, const __u64 *frames, char *caller, size_t size)
+{
+	bool above = false;
+	char name[128];
+
+	caller[0] = '\0';
+	for (int i = 0; i < CAPABLE_FRAMES && frames[i]; i++) {
+		if (sp->host->symbolize(sp->t, 0, frames[i], name, sizeof(name)) < 0)
+			continue;
+		stack_fold_drop_offset(name);
+		if (!strcmp(name, "cap_capable")) {
+			above = true;
+		} else if (above && strcmp(name, "security_capable")) {
+			size_t n = strnlen(name, size - 1);
+
+			memcpy(caller, name, n);
+			caller[n] = '\0';
+			return;
+		}
+	}
+}
+
 static int capable_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
-	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, capable_bpf,
-		"the kernel needs BTF tracepoints and the capability:cap_capable tracepoint, which only recent kernels have");
+	struct skel_plugin *sp;
 	struct capable_bpf *skel;
 	bool failed_only;
 	uint64_t cap = 0;
 	int err;
 
+	if (host->size < offsetof(struct eun_host, symbolize) + sizeof(host->symbolize)) {
+		host->set_error(t, "capable needs libeunomia with plugin ABI 1.1 (symbolize); "
+				"upgrade libeunomia");
+		return -ENOTSUP;
+	}
+	sp = SKEL_PLUGIN_OPEN(t, host, capable_bpf,
+		"the kernel needs BTF tracepoints and the capability:cap_capable tracepoint, which only recent kernels have");
 	if (!sp)
 		return -errno;
 	skel = sp->skel;
@@ -85,29 +158,34 @@ fail:
 	return err;
 }
 
-/* The BPF record stops before the name: copy it and add it. */
+/* Numbers from the raw record; names of the capability and of the caller. */
 static long capable_decode(void *state, const void *raw, size_t raw_len, void *out, size_t out_cap)
 {
+	const struct capable_raw_event *r = raw;
 	struct capable_check_event *e = out;
 
-	(void)state;
-	if (raw_len < CAPABLE_RAW_SIZE || out_cap < sizeof(*e))
+	if (raw_len < sizeof(*r) || out_cap < sizeof(*e) || r->hdr.type != CAPABLE_CHECK)
 		return -EINVAL;
 	memset(e, 0, sizeof(*e));
-	memcpy(e, raw, CAPABLE_RAW_SIZE);
-	if (e->hdr.type != CAPABLE_CHECK)
-		return -EINVAL;
+	e->hdr = r->hdr;
+	e->cap = r->cap;
+	e->ret = r->ret;
+	e->target_userns = r->target_userns;
+	e->euid = r->euid;
 	if (e->cap < EUN_ARRAY_LEN(cap_names))
 		snprintf(e->cap_name, sizeof(e->cap_name), "%s", cap_names[e->cap]);
 	else
 		snprintf(e->cap_name, sizeof(e->cap_name), "CAP_%u", e->cap);
+	find_caller(state, r->frames, e->caller, sizeof(e->caller));
+	snprintf(e->audit, sizeof(e->audit), "%s", audit_of(e->caller));
 	return (long)sizeof(*e);
 }
 
 static const struct eun_plugin_desc desc = {
 	EUN_PLUGIN_DESC_HEADER("capable"),
 	.version = "0.1.0",
-	.description = "capability checks: capability, result, target user namespace, effective uid",
+	.description = "capability checks: capability, result, target user namespace, effective uid, "
+		       "calling kernel function and audit",
 	.license = "GPL-2.0-only",
 	.event_types = event_types,
 	.n_event_types = EUN_ARRAY_LEN(event_types),

@@ -21,8 +21,7 @@ void stack_fold_add(struct stack_fold *f, const char *name)
 	f->buf[f->len] = '\0';
 }
 
-/* host->symbolize's "func+0xoff [module]" without "+0xoff", in place. */
-static void drop_offset(char *name)
+void stack_fold_drop_offset(char *name)
 {
 	char *plus = strstr(name, "+0x");
 
@@ -44,7 +43,7 @@ int stack_fold_append(struct stack_fold *f, const struct eun_host *host, struct 
 	/* The map holds the innermost frame first. */
 	for (int i = n - 1; i >= 0; i--) {
 		host->symbolize(t, pid, ips[i], name, sizeof(name));
-		drop_offset(name);
+		stack_fold_drop_offset(name);
 		stack_fold_add(f, name);
 	}
 	return n;

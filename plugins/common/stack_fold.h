@@ -24,6 +24,9 @@ struct stack_fold {
 /* Append one frame name (a ';' goes before it unless the text is empty). */
 void stack_fold_add(struct stack_fold *f, const char *name);
 
+/* host->symbolize's "func+0xoff [module]" without "+0xoff", in place. */
+void stack_fold_drop_offset(char *name);
+
 /* Append the frames of stack stack_id of the stack map map_fd: kernel
  * frames when pid is 0, else user frames of process pid. Returns the
  * number of frames, or -errno (-ENOENT: the stack is no longer in the map). */

@@ -4,9 +4,13 @@
  * unshare(CLONE_NEWUTS) + sethostname() (CAP_SYS_ADMIN granted, in our user
  * namespace); a child that dropped root (setuid 65534) binds a privileged
  * port (CAP_NET_BIND_SERVICE refused) and calls sethostname()
- * (CAP_SYS_ADMIN refused). Phase 2, with cap=21 and failed_only=true in
- * the kernel: the same root child must not show up, the dropped child's
- * refused CAP_SYS_ADMIN must, and nothing else.
+ * (CAP_SYS_ADMIN refused). Those checks come from ns_capable(), an audited
+ * check. The root child also maps a private writable page, which the
+ * kernel accounts with a CAP_SYS_ADMIN check that asks not to be audited
+ * (cap_vm_enough_memory): its caller must be named and its audit "no".
+ * Phase 2, with cap=21 and failed_only=true in the kernel: the same root
+ * child must not show up, the dropped child's refused CAP_SYS_ADMIN must,
+ * and nothing else.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,6 +18,7 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -27,7 +32,7 @@
 #define CAP_SYS_ADMIN_ 21
 #define NOBODY 65534
 
-enum { WANT_ROOT_ADMIN, WANT_BIND_REFUSED, WANT_ADMIN_REFUSED, N_WANT };
+enum { WANT_ROOT_ADMIN, WANT_ROOT_NOAUDIT, WANT_BIND_REFUSED, WANT_ADMIN_REFUSED, N_WANT };
 
 struct want {
 	pid_t root_child, dropped_child;
@@ -54,6 +59,23 @@ static void check_event(const struct eun_event *ev, const struct want *w, const 
 		    (long long)itest_field_s64(ev, "euid"), euid);
 }
 
+/* The check's caller, which must be ns_capable (audited) unless the
+ * check is the memory accounting one (not audited): true for the latter. */
+static bool noaudit_check(const struct eun_event *ev, const char *name)
+{
+	char caller[64], audit[16];
+
+	ITEST_CHECK(itest_field_text(ev, "caller", caller, sizeof(caller)), "no caller");
+	ITEST_CHECK(itest_field_text(ev, "audit", audit, sizeof(audit)), "no audit");
+	if (strstr(caller, "vm_enough_memory")) {
+		ITEST_CHECK(!strcmp(audit, "no"), "%s from %s: audit '%s', want no", name, caller, audit);
+		return true;
+	}
+	ITEST_CHECK(!strcmp(caller, "ns_capable"), "%s: caller '%s', want ns_capable", name, caller);
+	ITEST_CHECK(!strcmp(audit, "yes"), "%s from ns_capable: audit '%s', want yes", name, audit);
+	return false;
+}
+
 static int on_event(const struct eun_event *ev, void *cookie)
 {
 	struct want *w = cookie;
@@ -72,28 +94,33 @@ static int on_event(const struct eun_event *ev, void *cookie)
 
 	if (pid == (uint32_t)w->root_child && cap == CAP_SYS_ADMIN_) {
 		check_event(ev, w, "CAP_SYS_ADMIN", 0, 0);
-		w->seen[WANT_ROOT_ADMIN] = true;
+		w->seen[noaudit_check(ev, "CAP_SYS_ADMIN") ? WANT_ROOT_NOAUDIT : WANT_ROOT_ADMIN] = true;
 	} else if (pid == (uint32_t)w->dropped_child && cap == CAP_NET_BIND_SERVICE_) {
 		check_event(ev, w, "CAP_NET_BIND_SERVICE", -EPERM, NOBODY);
 		ITEST_CHECK(eun_event_uid(ev) == NOBODY, "header uid %u", eun_event_uid(ev));
+		ITEST_CHECK(!noaudit_check(ev, "CAP_NET_BIND_SERVICE"), "bind checked without audit");
 		w->seen[WANT_BIND_REFUSED] = true;
 	} else if (pid == (uint32_t)w->dropped_child && cap == CAP_SYS_ADMIN_) {
 		check_event(ev, w, "CAP_SYS_ADMIN", -EPERM, NOBODY);
-		w->seen[WANT_ADMIN_REFUSED] = true;
+		if (!noaudit_check(ev, "CAP_SYS_ADMIN"))
+			w->seen[WANT_ADMIN_REFUSED] = true;
 	}
 	if (w->filtered)
 		w->done = w->seen[WANT_ADMIN_REFUSED];
 	else
-		w->done = w->seen[WANT_ROOT_ADMIN] && w->seen[WANT_BIND_REFUSED] &&
-			  w->seen[WANT_ADMIN_REFUSED];
+		w->done = w->seen[WANT_ROOT_ADMIN] && w->seen[WANT_ROOT_NOAUDIT] &&
+			  w->seen[WANT_BIND_REFUSED] && w->seen[WANT_ADMIN_REFUSED];
 	return 0;
 }
 
-/* Root: a private UTS namespace and a host name in it (CAP_SYS_ADMIN, granted). */
+/* Root: a private UTS namespace and a host name in it (CAP_SYS_ADMIN,
+ * granted), and an accounted private writable mapping. */
 static void root_child(void)
 {
 	if (unshare(CLONE_NEWUTS) || sethostname("eun-cap-test", 12))
 		_exit(1);
+	if (mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED)
+		_exit(6);
 	_exit(0);
 }
 
@@ -149,9 +176,10 @@ static void phase(struct want *w, const struct eun_config_entry *cfg, size_t n)
 		w->dropped_child = b;
 	}
 	ITEST_CHECK(itest_poll_until(ctx, &w->done),
-		    "phase %d: seen root CAP_SYS_ADMIN %d, refused CAP_NET_BIND_SERVICE %d, "
-		    "refused CAP_SYS_ADMIN %d within %d ms", w->filtered ? 2 : 1,
-		    w->seen[WANT_ROOT_ADMIN], w->seen[WANT_BIND_REFUSED],
+		    "phase %d: seen root CAP_SYS_ADMIN %d, root unaudited CAP_SYS_ADMIN %d, "
+		    "refused CAP_NET_BIND_SERVICE %d, refused CAP_SYS_ADMIN %d within %d ms",
+		    w->filtered ? 2 : 1, w->seen[WANT_ROOT_ADMIN], w->seen[WANT_ROOT_NOAUDIT],
+		    w->seen[WANT_BIND_REFUSED],
 		    w->seen[WANT_ADMIN_REFUSED], ITEST_TIMEOUT_MS);
 	{
 		EUN_OPTS(eun_tracker_stats, st);
@@ -192,8 +220,9 @@ int main(void)
 	w.done = false;
 	w.filtered = true;
 	phase(&w, filter, 2);
-	ITEST_CHECK(!w.seen[WANT_ROOT_ADMIN] && !w.seen[WANT_BIND_REFUSED], "filter let events pass");
-	printf("ok: CAP_SYS_ADMIN granted, CAP_NET_BIND_SERVICE and CAP_SYS_ADMIN refused; "
-	       "cap/failed_only filters hold\n");
+	ITEST_CHECK(!w.seen[WANT_ROOT_ADMIN] && !w.seen[WANT_ROOT_NOAUDIT] &&
+		    !w.seen[WANT_BIND_REFUSED], "filter let events pass");
+	printf("ok: CAP_SYS_ADMIN granted (ns_capable, audited; memory accounting, not audited), "
+	       "CAP_NET_BIND_SERVICE and CAP_SYS_ADMIN refused; cap/failed_only filters hold\n");
 	return 0;
 }
