@@ -4,10 +4,11 @@
  * each measured tracer uses. The cost they add to a workload is the price
  * of running any BPF program there, which no tracker can go below. Loaded
  * by bench/empty_loader.c, one set at a time:
- *   open  syscall enter and exit of openat (what opensnoop uses; the files
- *         tracker uses the exit only)
- *   exec  sched_process_exec, _exit and _fork (the process tracker)
- *   tcp   inet_sock_set_state (the tcp tracker, tcplife)
+ *   open       syscall exit of openat (the files tracker)
+ *   open_pair  syscall enter and exit of openat (opensnoop)
+ *   exec       sched_process_exec and _exit (the process tracker, whose
+ *              fork event is off by default)
+ *   tcp        inet_sock_set_state (the tcp tracker, tcplife)
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -34,12 +35,6 @@ int empty_exec(void *ctx)
 
 SEC("tp_btf/sched_process_exit")
 int empty_exit(void *ctx)
-{
-	return 0;
-}
-
-SEC("tp_btf/sched_process_fork")
-int empty_fork(void *ctx)
 {
 	return 0;
 }

@@ -4,7 +4,7 @@
  * benchmark floor), prints "attached" once they are in place, and keeps
  * them attached until SIGTERM or SIGINT, then detaches and unloads them.
  *
- *     empty_loader [open|exec|tcp]      (default: open)
+ *     empty_loader [open|open_pair|exec|tcp]      (default: open)
  */
 #include <errno.h>
 #include <signal.h>
@@ -18,15 +18,15 @@
 /* Load only the programs of `set`; false if the set is unknown. */
 static bool select_set(struct empty_bpf *skel, const char *set)
 {
-	bool open = !strcmp(set, "open"), exec = !strcmp(set, "exec"), tcp = !strcmp(set, "tcp");
+	bool open = !strcmp(set, "open"), pair = !strcmp(set, "open_pair");
+	bool exec = !strcmp(set, "exec"), tcp = !strcmp(set, "tcp");
 
-	bpf_program__set_autoload(skel->progs.empty_enter_openat, open);
-	bpf_program__set_autoload(skel->progs.empty_exit_openat, open);
+	bpf_program__set_autoload(skel->progs.empty_enter_openat, pair);
+	bpf_program__set_autoload(skel->progs.empty_exit_openat, open || pair);
 	bpf_program__set_autoload(skel->progs.empty_exec, exec);
 	bpf_program__set_autoload(skel->progs.empty_exit, exec);
-	bpf_program__set_autoload(skel->progs.empty_fork, exec);
 	bpf_program__set_autoload(skel->progs.empty_sock_state, tcp);
-	return open || exec || tcp;
+	return open || pair || exec || tcp;
 }
 
 int main(int argc, char **argv)
@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (argc > 2 || !select_set(skel, set)) {
-		fprintf(stderr, "usage: empty_loader [open|exec|tcp]\n");
+		fprintf(stderr, "usage: empty_loader [open|open_pair|exec|tcp]\n");
 		empty_bpf__destroy(skel);
 		return 2;
 	}
