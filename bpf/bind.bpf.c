@@ -16,34 +16,16 @@
 
 #include <eunomia/bpf/eunomia.bpf.h>
 #include "bind.h"
+#include "fd_socket.h"
 #include "syscall_args.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-
 #define AF_INET 2
 #define AF_INET6 10
-#define S_IFMT 00170000
-#define S_IFSOCK 0140000
 
 /* Set by the plugin from its `failed_only` config key. */
 const volatile __u8 bind_cfg_failed_only = 0;
-
-/* The socket behind fd in the current task's fd table, or NULL. */
-static __always_inline struct socket *fd_socket(int fd)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds, *f = 0;
-
-	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
-		return 0;
-	fds = BPF_CORE_READ(fdt, fd);
-	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
-		return 0;
-	return BPF_CORE_READ(f, private_data);
-}
 
 SEC("tp/syscalls/sys_exit_bind")
 int handle_bind(struct trace_event_raw_sys_exit *ctx)

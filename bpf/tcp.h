@@ -34,7 +34,7 @@ struct tcp_raw_event {
 	__u64 duration_ns;    /* close: ESTABLISHED -> CLOSE */
 	__u64 bytes_sent;     /* close: tcp_sock.bytes_acked */
 	__u64 bytes_received; /* close: tcp_sock.bytes_received */
-	__u32 owner_pid;      /* connect, close: process that owned the socket, 0 if unknown */
+	__u32 owner_pid;      /* process that owns the socket (accept: the acceptor), 0 if unknown */
 	__u16 sport;          /* local port, host order */
 	__u16 dport;          /* remote port, host order */
 	__u16 family;         /* AF_INET or AF_INET6 */
@@ -50,6 +50,8 @@ struct tcp_accept_event {
 	char family[TCPT_FAMILY_LEN];
 	__u16 sport;
 	__u16 dport;
+	__u32 owner_pid;
+	char owner_comm[EUN_COMM_LEN];
 };
 
 struct tcp_connect_event {

@@ -2,8 +2,8 @@
 /*
  * `tcp` tracker plugin: TCP connections over IPv4 and IPv6 (connect with
  * latency, accept, close with duration and byte counts) from the state
- * change tracepoint program in bpf/tcp.bpf.c. decode() renders the binary
- * addresses as text.
+ * change and accept tracepoint programs in bpf/tcp.bpf.c. decode() renders
+ * the binary addresses as text.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -42,6 +42,7 @@ static const struct eun_field connect_fields[] = {
 
 static const struct eun_field accept_fields[] = {
 	ADDR_FIELDS(struct tcp_accept_event),
+	OWNER_FIELDS(struct tcp_accept_event),
 };
 
 static const struct eun_field close_fields[] = {
@@ -59,7 +60,7 @@ static const struct eun_event_type event_types[] = {
 	{ .name = "connect", .description = "an outgoing connection was established",
 	  .id = TCPT_CONNECT, .record_size = sizeof(struct tcp_connect_event),
 	  .fields = connect_fields, .n_fields = EUN_ARRAY_LEN(connect_fields) },
-	{ .name = "accept", .description = "a listening socket's new connection was established",
+	{ .name = "accept", .description = "a process accepted a connection (accept, accept4)",
 	  .id = TCPT_ACCEPT, .record_size = sizeof(struct tcp_accept_event),
 	  .fields = accept_fields, .n_fields = EUN_ARRAY_LEN(accept_fields) },
 	{ .name = "close", .description = "an established connection was closed",
@@ -147,7 +148,8 @@ static int add_event(struct skel_plugin *sp, const char *item, void *arg)
 static int tcp_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
 	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, tcp_bpf,
-		SKEL_HINT_BTF_TP " and socket storage in tracing programs (5.11+)");
+		SKEL_HINT_BTF_TP " and socket storage in tracing programs (5.11+); "
+		SKEL_HINT_SYSCALL_TP);
 	struct tcp_bpf *skel;
 	const char *ports, *events;
 	__u32 mask = 0;
@@ -217,6 +219,8 @@ static long tcp_decode(void *state, const void *raw, size_t raw_len, void *out, 
 		struct tcp_accept_event *e = out;
 
 		FILL_COMMON(e, r);
+		e->owner_pid = r->owner_pid;
+		memcpy(e->owner_comm, r->owner_comm, sizeof(e->owner_comm));
 		return sizeof(*e);
 	}
 	case TCPT_CLOSE: {

@@ -4,9 +4,16 @@
  * test connects, accepts, sends data both ways and closes. It expects, per
  * family, a connect (client's view: sport = the client's ephemeral port,
  * dport = the listener's), an accept (the accepted socket's view: ports
- * swapped), and two closes with the byte counts of each side. The tracker
- * runs with ports=<the two listener ports>, so any other event means the
- * in-kernel port filter failed; a bad port value must be refused by name.
+ * swapped, owner the accepting process), and two closes with the byte
+ * counts of each side. The tracker runs with ports=<the two listener
+ * ports>, so any other event means the in-kernel port filter failed; a
+ * bad port value must be refused by name.
+ *
+ * Then again with new listeners, served by a child process, and the
+ * tracker filtered to the child's pid: the accept and the server side's
+ * close must be reported with the child as owner (although the handshake
+ * and the close run in softirq, often in our context on loopback), and
+ * our connect and client-side close must not be reported at all.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,12 +21,14 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "itest.h"
 
 #define TO_SERVER 1000 /* bytes the client sends */
 #define TO_CLIENT 300  /* bytes the server answers */
+#define SERVER_COMM "eun-tcp-server"
 
 struct conn {
 	int family;            /* AF_INET or AF_INET6 */
@@ -31,7 +40,8 @@ struct conn {
 
 struct want {
 	struct conn c[2];
-	char comm[16];
+	char comm[16];  /* our comm, owner of everything in the first run */
+	pid_t server;   /* second run: the child serving, the only pid traced */
 	bool done;
 };
 
@@ -53,10 +63,11 @@ static void check_int(const struct eun_event *ev, const char *field, int64_t wan
 		    (long long)v, (long long)want);
 }
 
+/* The socket's owner: we, or in the second run the serving child. */
 static void check_owner(const struct eun_event *ev, const struct want *w)
 {
-	check_int(ev, "owner_pid", getpid());
-	check_str(ev, "owner_comm", w->comm);
+	check_int(ev, "owner_pid", w->server ? w->server : getpid());
+	check_str(ev, "owner_comm", w->server ? SERVER_COMM : w->comm);
 }
 
 static int on_event(const struct eun_event *ev, void *cookie)
@@ -82,6 +93,8 @@ static int on_event(const struct eun_event *ev, void *cookie)
 
 	if (!client_side && !server_side)
 		return 0; /* an earlier connection to our listener */
+	ITEST_CHECK(!w->server || server_side, "%s of our client side passed the pid=%d filter",
+		    type, (int)w->server);
 	if (!strcmp(type, "connect")) {
 		ITEST_CHECK(client_side, "connect seen from the listener's side");
 		ITEST_CHECK(itest_field_s64(ev, "latency_ns") > 0, "connect latency is 0");
@@ -89,6 +102,7 @@ static int on_event(const struct eun_event *ev, void *cookie)
 		c->connect = true;
 	} else if (!strcmp(type, "accept")) {
 		ITEST_CHECK(server_side, "accept seen from the client's side");
+		check_owner(ev, w);
 		c->accept = true;
 	} else if (!strcmp(type, "close")) {
 		ITEST_CHECK(itest_field_s64(ev, "duration_ns") > 0, "close duration is 0");
@@ -104,6 +118,10 @@ static int on_event(const struct eun_event *ev, void *cookie)
 			c->close_server = true;
 	} else {
 		ITEST_FAIL("unknown event type %s", type);
+	}
+	if (w->server) { /* the second run traces one connection at a time */
+		w->done = c->accept && c->close_server;
+		return 0;
 	}
 	w->done = true;
 	for (int i = 0; i < 2; i++)
@@ -185,6 +203,110 @@ static void run_conn(struct conn *c, int lfd)
 	close(sfd);
 }
 
+/* The child's side of serve_forked(): accept one connection on lfd, read
+ * TO_SERVER bytes, answer TO_CLIENT, wait for EOF, close. */
+static void server_child(int lfd)
+{
+	char buf[TO_SERVER];
+	size_t got = 0;
+	int sfd;
+
+	prctl(PR_SET_NAME, SERVER_COMM);
+	sfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	if (sfd < 0)
+		_exit(2);
+	while (got < TO_SERVER) {
+		ssize_t r = recv(sfd, buf, sizeof(buf), 0);
+
+		if (r <= 0)
+			_exit(3);
+		got += (size_t)r;
+	}
+	memset(buf, 'y', TO_CLIENT);
+	if (send(sfd, buf, TO_CLIENT, 0) != TO_CLIENT || recv(sfd, buf, 1, 0) != 0)
+		_exit(4);
+	close(sfd);
+	_exit(0);
+}
+
+/* As run_conn(), but the connection is accepted and served by the child w->server. */
+static void run_conn_forked(struct want *w, struct conn *c, int lfd, int go)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char buf[TO_SERVER];
+	size_t got = 0;
+	int cfd, status;
+
+	ITEST_CHECK(getsockname(lfd, (struct sockaddr *)&ss, &len) == 0, "getsockname: %s",
+		    strerror(errno));
+	cfd = socket(c->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ITEST_CHECK(cfd >= 0, "socket: %s", strerror(errno));
+	ITEST_CHECK(connect(cfd, (struct sockaddr *)&ss, len) == 0, "connect to %s port %u: %s",
+		    c->addr, c->lport, strerror(errno));
+	len = sizeof(ss);
+	ITEST_CHECK(getsockname(cfd, (struct sockaddr *)&ss, &len) == 0, "getsockname: %s",
+		    strerror(errno));
+	c->cport = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	ITEST_CHECK(write(go, "g", 1) == 1, "cannot start the server child");
+	memset(buf, 'x', sizeof(buf));
+	ITEST_CHECK(send(cfd, buf, TO_SERVER, 0) == TO_SERVER, "send: %s", strerror(errno));
+	while (got < TO_CLIENT) {
+		ssize_t r = recv(cfd, buf, sizeof(buf), 0);
+
+		ITEST_CHECK(r > 0, "recv: %s", r ? strerror(errno) : "EOF");
+		got += (size_t)r;
+	}
+	close(cfd);
+	ITEST_CHECK(waitpid(w->server, &status, 0) == w->server, "waitpid");
+	ITEST_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "server child status %#x", status);
+}
+
+/* Second run: a child per family serves, and only the child is traced. */
+static void run_filtered(struct eun_ctx *ctx, struct want *w)
+{
+	char ports[32], pid[16];
+	struct eun_tracker *t;
+
+	for (int i = 0; i < 2; i++) {
+		struct conn *c = &w->c[i];
+		int lfd = listener(c), go[2];
+		char b;
+
+		ITEST_CHECK(pipe(go) == 0, "pipe: %s", strerror(errno));
+		w->server = fork();
+		ITEST_CHECK(w->server >= 0, "fork: %s", strerror(errno));
+		if (w->server == 0) {
+			close(go[1]);
+			if (read(go[0], &b, 1) != 1)
+				_exit(1);
+			server_child(lfd);
+		}
+		close(go[0]);
+		snprintf(ports, sizeof(ports), "%u", c->lport);
+		snprintf(pid, sizeof(pid), "%d", (int)w->server);
+		{
+			const struct eun_config_entry cfg[] = { { "ports", ports }, { "pid", pid } };
+
+			t = itest_start(ctx, "tcp", cfg, 2);
+		}
+		/* The connection is made before the child accepts: the
+		 * handshake completes in our context, as on any loopback. */
+		run_conn_forked(w, c, lfd, go[1]);
+		close(go[1]);
+		close(lfd);
+		w->done = false;
+		ITEST_CHECK(itest_poll_until(ctx, &w->done),
+			    "within %d ms, for %s served by pid %d: accept %d close %d", ITEST_TIMEOUT_MS,
+			    c->addr, (int)w->server, c->accept, c->close_server);
+		/* Drain what came after, so that a client-side event would fail. */
+		ITEST_CHECK(eun_tracker_stop(t) == 0, "stop: %s", eun_last_error());
+		eun_tracker_free(t);
+		printf("ok: %s port %u <- %u served by pid %d: accept, close, our side filtered out\n",
+		       c->addr, c->lport, c->cport, (int)w->server);
+	}
+}
+
 int main(void)
 {
 	struct want w = {
@@ -227,10 +349,15 @@ int main(void)
 		    w.c[1].close_server);
 	eun_tracker_free(t);
 	ITEST_CHECK(eun_tracker_count(ctx) == 0, "tracker not removed");
-	eun_ctx_free(ctx);
 	close(lfd4);
 	close(lfd6);
 	printf("ok: 127.0.0.1 port %u <- %u and ::1 port %u <- %u: connect, accept, close x2\n",
 	       w.c[0].lport, w.c[0].cport, w.c[1].lport, w.c[1].cport);
+
+	for (int i = 0; i < 2; i++)
+		w.c[i] = (struct conn){ .family = w.c[i].family, .addr = w.c[i].addr,
+					.fam_name = w.c[i].fam_name };
+	run_filtered(ctx, &w);
+	eun_ctx_free(ctx);
 	return 0;
 }
