@@ -70,12 +70,6 @@ static __always_inline int port_wanted(__u16 sport, __u16 dport)
 	return 0;
 }
 
-/* True when a pid, uid, comm or cgroup filter is set. */
-static __always_inline int filters_set(void)
-{
-	return eun_cfg_pid || eun_cfg_uid_set || eun_cfg_comm[0] || eun_cfg_cgroup_id;
-}
-
 /* The current task owns the socket (process context). */
 static __always_inline void set_owner(struct conn_info *ci)
 {
@@ -200,7 +194,7 @@ int BPF_PROG(handle_set_state, const struct sock *csk, int oldstate, int newstat
 			return 0;
 		/* Owner unknown (an accepted socket reset before close()):
 		 * reported only when no filter could have refused it. */
-		if (ci->owner_pid ? !ci->owner_traced : filters_set())
+		if (ci->owner_pid ? !ci->owner_traced : eun_filters_set())
 			goto forget;
 		if (ci->established_ns && (tcp_cfg_events & TCPT_WANT(TCPT_CLOSE))) {
 			e = reserve(sk, family, TCPT_CLOSE, ci);

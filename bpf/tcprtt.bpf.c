@@ -7,9 +7,16 @@
  * Hook: the BTF tracepoint tcp_probe, which the kernel runs for every
  * segment an established connection receives (tcp_rcv_established). The
  * sample is the connection's srtt at that moment, the value the tcp_probe
- * trace event reports too. It runs in softirq context, so the common
- * pid/uid/comm filters do not apply: the current task is not the socket's
- * owner. Nothing goes through the ring buffer; collect() reads the map.
+ * trace event reports too. Nothing goes through the ring buffer;
+ * collect() reads the map.
+ *
+ * tcp_probe runs in softirq context, where the current task is not the
+ * socket's owner. So with a pid/uid/comm/cgroup filter set, the filter is
+ * tested where the owner runs: at connect() (inet_sock_set_state to
+ * SYN_SENT) and at the socket's first send or receive system call
+ * (sock_send_length, sock_recv_length), whichever comes first; the result
+ * is kept in socket storage, and tcp_probe counts only sockets that
+ * passed. The plugin loads those three programs only when a filter is set.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -36,6 +43,49 @@ struct {
 	__type(key, struct tcprtt_key);
 	__type(value, struct tcprtt_hist);
 } tcprtt_hists SEC(".maps");
+
+/* Per socket: whether its owner passed the filters (1) or not (0). */
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u8);
+} tcprtt_owner_traced SEC(".maps");
+
+/* In process context on a TCP socket: the first call decides whether its
+ * samples count, by testing the current task against the filters. */
+static __always_inline void note_owner(struct sock *sk)
+{
+	__u8 *traced;
+
+	if (sk->sk_protocol != IPPROTO_TCP || bpf_sk_storage_get(&tcprtt_owner_traced, sk, 0, 0))
+		return;
+	traced = bpf_sk_storage_get(&tcprtt_owner_traced, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (traced)
+		*traced = eun_should_trace();
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(handle_set_state, const struct sock *sk, int oldstate, int newstate)
+{
+	if (newstate == TCP_SYN_SENT) /* connect(), in the caller's context */
+		note_owner((struct sock *)sk);
+	return 0;
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(handle_send_length, struct sock *sk, int ret, int flags)
+{
+	note_owner(sk);
+	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(handle_recv_length, struct sock *sk, int ret, int flags)
+{
+	note_owner(sk);
+	return 0;
+}
 
 /* Fill the address part of k from sk: remote when remote, else local. */
 static __always_inline void key_addr(struct tcprtt_key *k, struct sock *sk, __u16 family,
@@ -69,6 +119,12 @@ int BPF_PROG(handle_tcp_probe, struct sock *sk, struct sk_buff *skb)
 		return 0;
 	if (tcprtt_cfg_port && lport != tcprtt_cfg_port && rport != tcprtt_cfg_port)
 		return 0;
+	if (eun_filters_set()) {
+		__u8 *traced = bpf_sk_storage_get(&tcprtt_owner_traced, sk, 0, 0);
+
+		if (!traced || !*traced)
+			return 0;
+	}
 	/* srtt_us holds 8 times the smoothed RTT in microseconds. */
 	srtt = BPF_CORE_READ(tp, srtt_us) >> 3;
 

@@ -133,7 +133,17 @@ static int tcprtt_create(struct eun_tracker *t, const struct eun_host *host, voi
 	skel->rodata->tcprtt_cfg_port = (__u16)port;
 	if ((err = host->set_collect_interval(t, (uint32_t)interval)))
 		goto fail;
-	return skel_plugin_ready(sp, state);
+	if ((err = skel_plugin_ready(sp, state)))
+		return err;
+	/* The core has written the filters into .rodata: without one, the
+	 * programs that find the sockets' owners are not needed. */
+	if (!skel->rodata->eun_cfg_pid && !skel->rodata->eun_cfg_uid_set &&
+	    !skel->rodata->eun_cfg_comm[0] && !skel->rodata->eun_cfg_cgroup_id) {
+		bpf_program__set_autoload(skel->progs.handle_set_state, false);
+		bpf_program__set_autoload(skel->progs.handle_send_length, false);
+		bpf_program__set_autoload(skel->progs.handle_recv_length, false);
+	}
+	return 0;
 fail:
 	skel_plugin_destroy(sp);
 	return err;

@@ -7,13 +7,20 @@
  * must report 127.0.0.1 and the lport instance the listener's port, with
  * at least ROUNDS samples, and every histogram must agree with its count
  * and its sum.
+ *
+ * Two more instances carry a pid filter, which tcp_probe (softirq) cannot
+ * test itself: one on our pid must count our connection's samples (at
+ * least ROUNDS), one on the pid of an idle child must count none.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/btf.h>
@@ -24,10 +31,11 @@
 #define MSG_LEN 100
 
 struct seen {
-	struct eun_tracker *by_addr, *by_port;
+	struct eun_tracker *by_addr, *by_port, *mine, *other;
 	uint16_t port;
 	uint64_t addr_count; /* samples in records for 127.0.0.1 */
 	uint64_t port_count; /* samples in records for the listener's port */
+	uint64_t mine_count; /* samples counted by the instance filtered to our pid */
 	bool done;
 };
 
@@ -65,7 +73,13 @@ static int on_event(const struct eun_event *ev, void *cookie)
 	check_hist(ev, count);
 	ITEST_CHECK(itest_field_text(ev, "addr", addr, sizeof(addr)), "no addr");
 	ITEST_CHECK(itest_field_text(ev, "family", family, sizeof(family)), "no family");
-	if (eun_event_tracker(ev) == s->by_addr) {
+	ITEST_CHECK(eun_event_tracker(ev) != s->other,
+		    "%llu samples for %s passed the filter on the idle child's pid",
+		    (unsigned long long)count, addr);
+	if (eun_event_tracker(ev) == s->mine) {
+		ITEST_CHECK(!strcmp(addr, "127.0.0.1"), "addr '%s' passed the port filter", addr);
+		s->mine_count += count;
+	} else if (eun_event_tracker(ev) == s->by_addr) {
 		/* Both ends of our connection have 127.0.0.1 as remote address. */
 		ITEST_CHECK(!strcmp(addr, "127.0.0.1"), "addr '%s': the port filter let it pass", addr);
 		ITEST_CHECK(!strcmp(family, "inet"), "family '%s', want inet", family);
@@ -79,7 +93,7 @@ static int on_event(const struct eun_event *ev, void *cookie)
 		if (itest_field_s64(ev, "port") == s->port)
 			s->port_count += count;
 	}
-	s->done = s->addr_count >= 2 * ROUNDS && s->port_count >= ROUNDS;
+	s->done = s->addr_count >= 2 * ROUNDS && s->port_count >= ROUNDS && s->mine_count >= ROUNDS;
 	return 0;
 }
 
@@ -125,8 +139,9 @@ int main(void)
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t len = sizeof(sa);
 	struct seen s = { 0 };
-	char port[8];
+	char port[8], me[16], idle[16];
 	struct eun_ctx *ctx;
+	pid_t child;
 	int lfd;
 
 	itest_require_kernel();
@@ -139,27 +154,52 @@ int main(void)
 	s.port = ntohs(sa.sin_port);
 	snprintf(port, sizeof(port), "%u", s.port);
 
+	child = fork();
+	ITEST_CHECK(child >= 0, "fork: %s", strerror(errno));
+	if (child == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* gone with us, also when a check fails */
+		pause();
+		_exit(0);
+	}
+	snprintf(me, sizeof(me), "%d", (int)getpid());
+	snprintf(idle, sizeof(idle), "%d", (int)child);
+
 	ctx = itest_ctx();
 	eun_ctx_set_event_fn(ctx, on_event, &s);
 	{
 		const struct eun_config_entry by_addr[] = { { "port", port }, { "interval_ms", "100" } };
 		const struct eun_config_entry by_port[] = { { "port", port }, { "key", "lport" },
 							    { "interval_ms", "100" } };
+		const struct eun_config_entry mine[] = { { "port", port }, { "pid", me },
+							 { "interval_ms", "100" } };
+		const struct eun_config_entry other[] = { { "port", port }, { "pid", idle },
+							  { "interval_ms", "100" } };
 
 		s.by_addr = itest_start(ctx, "tcprtt", by_addr, 2);
 		s.by_port = itest_start(ctx, "tcprtt", by_port, 3);
+		s.mine = itest_start(ctx, "tcprtt", mine, 3);
+		s.other = itest_start(ctx, "tcprtt", other, 3);
 	}
 	ping_pong(lfd, s.port);
 	close(lfd);
 
 	ITEST_CHECK(itest_poll_until(ctx, &s.done),
-		    "within %d ms: %llu samples for 127.0.0.1 (want >= %d), %llu for port %u (want >= %d)",
+		    "within %d ms: %llu samples for 127.0.0.1 (want >= %d), %llu for port %u (want >= %d), "
+		    "%llu with pid=%s (want >= %d)",
 		    ITEST_TIMEOUT_MS, (unsigned long long)s.addr_count, 2 * ROUNDS,
-		    (unsigned long long)s.port_count, s.port, ROUNDS);
+		    (unsigned long long)s.port_count, s.port, ROUNDS,
+		    (unsigned long long)s.mine_count, me, ROUNDS);
+	/* Stopping runs the last collect(): the idle child's instance must stay empty. */
 	ITEST_CHECK(eun_tracker_stop(s.by_addr) == 0, "stop: %s", eun_last_error());
 	ITEST_CHECK(eun_tracker_stop(s.by_port) == 0, "stop: %s", eun_last_error());
+	ITEST_CHECK(eun_tracker_stop(s.mine) == 0, "stop: %s", eun_last_error());
+	ITEST_CHECK(eun_tracker_stop(s.other) == 0, "stop: %s", eun_last_error());
 	eun_ctx_free(ctx);
-	printf("ok: %llu RTT samples for 127.0.0.1, %llu for local port %u\n",
-	       (unsigned long long)s.addr_count, (unsigned long long)s.port_count, s.port);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	printf("ok: %llu RTT samples for 127.0.0.1, %llu for local port %u, %llu with pid=%s, "
+	       "none with the idle child's pid\n",
+	       (unsigned long long)s.addr_count, (unsigned long long)s.port_count, s.port,
+	       (unsigned long long)s.mine_count, me);
 	return 0;
 }

@@ -65,6 +65,14 @@ static __always_inline int eun_should_trace(void)
 	return 1;
 }
 
+/* True when any of the pid/uid/comm/cgroup filters is set. For hooks that
+ * run outside their subject's context (softirq) and must test the filters
+ * elsewhere, on the task that owns what they see. */
+static __always_inline int eun_filters_set(void)
+{
+	return eun_cfg_pid || eun_cfg_uid_set || eun_cfg_comm[0] || eun_cfg_cgroup_id;
+}
+
 /* Kernel function (no helper call: the verifier only retypes the pointer). */
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
