@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,33 @@ int parse_seconds(const char *text, double *out)
 	if (errno == ERANGE || value > MAX_SECONDS)
 		return -ERANGE;
 	*out = value;
+	return 0;
+}
+
+/* Parse a positive byte count with an optional k, M or G suffix (powers of 1024). */
+int parse_size(const char *text, uint64_t *out)
+{
+	static const char suffixes[] = "kmg";
+	const char *suffix;
+	unsigned shift = 0;
+	char *end;
+	uint64_t value;
+
+	if (!isdigit((unsigned char)text[0]))
+		return -EINVAL;
+	errno = 0;
+	value = strtoull(text, &end, 10);
+	if (*end) {
+		suffix = strchr(suffixes, tolower((unsigned char)*end));
+		if (!suffix || end[1] != '\0')
+			return -EINVAL;
+		shift = 10 * (unsigned)(suffix - suffixes + 1);
+	}
+	if (value == 0)
+		return -EINVAL;
+	if (errno == ERANGE || value > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*out = value << shift;
 	return 0;
 }
 

@@ -13,6 +13,10 @@ int parse_u32(const char *text, uint32_t *out);
  * 0, -EINVAL or -ERANGE. */
 int parse_seconds(const char *text, double *out);
 
+/* Parse a positive byte count with an optional binary suffix: k or K
+ * (KiB), m or M (MiB), g or G (GiB), e.g. "512k". 0, -EINVAL or -ERANGE. */
+int parse_size(const char *text, uint64_t *out);
+
 /* First value of long options that have no short form (getopt_long val). */
 #define LONG_ONLY_OPTION 256
 

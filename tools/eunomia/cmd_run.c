@@ -14,9 +14,9 @@
 #include "ctx_open.h"
 #include "diag.h"
 #include "exit_codes.h"
-#include "output.h"
 #include "run_metrics.h"
 #include "run_opts.h"
+#include "run_outputs.h"
 #include "signals.h"
 #include "tracker_config.h"
 
@@ -29,28 +29,15 @@ struct run {
 	struct eun_ctx *ctx;
 	struct eun_tracker **trackers; /* n_trackers, in the order given */
 	size_t n_trackers;
-	struct output *out;
+	struct run_outputs *outs;      /* the -o outputs, attached to ctx */
 	struct eun_metrics *metrics;   /* --metrics, else NULL */
 };
 
-/* Event callback: write the event; a write failure stops the poll. Once
- * the output has failed, later events (e.g. delivered by stop) are dropped. */
-static int write_event(const struct eun_event *ev, void *cookie)
+/* Event callback with --metrics: account the event (the ctx has written
+ * it to the outputs already). */
+static int observe(const struct eun_event *ev, void *cookie)
 {
-	struct output *out = cookie;
-
-	if (output_error(out))
-		return 0;
-	return output_write_event(out, ev);
-}
-
-/* Event callback with --metrics: account the event, then write it. */
-static int observe_and_write(const struct eun_event *ev, void *cookie)
-{
-	struct run *r = cookie;
-	int err = eun_metrics_observe(r->metrics, ev);
-
-	return err < 0 ? err : write_event(ev, r->out);
+	return eun_metrics_observe(cookie, ev);
 }
 
 /* Report that `action` (e.g. "start") failed for tracker `name` with err.
@@ -138,8 +125,9 @@ static uint64_t monotonic_ms(void)
 }
 
 /* Deliver events until the duration (0: none) has passed, a stop signal
- * arrives or the output fails. Returns the exit status of the loop itself;
- * output failures are reported when the output is closed. */
+ * arrives or an output fails. The ctx writes every event to the outputs
+ * and flushes them after each poll. Returns the exit status of the loop
+ * itself; output failures are reported when the outputs are closed. */
 static int poll_until_stopped(struct run *r, double duration_s)
 {
 	uint64_t deadline = monotonic_ms() + (uint64_t)(duration_s * 1000.0 + 0.5);
@@ -158,7 +146,7 @@ static int poll_until_stopped(struct run *r, double duration_s)
 		n = eun_ctx_poll(r->ctx, timeout);
 		if (r->metrics && n >= 0)
 			(void)eun_metrics_refresh(r->metrics); /* only ENOMEM; the next poll retries */
-		if (output_error(r->out))
+		if (run_outputs_failed(r->outs))
 			break;
 		if (n == -EINTR)
 			continue;
@@ -166,8 +154,6 @@ static int poll_until_stopped(struct run *r, double duration_s)
 			cli_error("cannot read events: %s", library_error(n));
 			return CLI_EXIT_RUNTIME;
 		}
-		if (n > 0 && output_flush(r->out) < 0)
-			break;
 	}
 	return CLI_EXIT_OK;
 }
@@ -213,47 +199,32 @@ static int report_stats(const struct run *r, bool always, int code)
 	return code;
 }
 
-/* Close the output; report a write error. Returns code, or CLI_EXIT_RUNTIME. */
-static int close_output(struct run *r, int code)
-{
-	const char *name = output_name(r->out);
-	int err = output_close(r->out);
-
-	r->out = NULL;
-	if (err == 0)
-		return code;
-	cli_error("cannot write to %s: %s", name, strerror(-err));
-	return CLI_EXIT_RUNTIME;
-}
-
-/* Open the output, start the trackers and deliver their events until the
- * run ends. Returns the exit status. */
+/* Start the trackers, open the outputs and deliver events until the run
+ * ends; then stop the trackers, which delivers what their rings still
+ * hold, and write every output out whole. The outputs are opened only
+ * once tracing has started, so a failed start leaves existing files as
+ * they were; events wait in the rings meanwhile. Returns the exit status. */
 static int trace(struct run *r, const struct run_opts *o)
 {
+	struct run_outputs_opts outs_opts = {
+		.specs = o->outputs, .n_specs = o->n_outputs, .format = o->format,
+		.trackers = r->trackers, .n_trackers = r->n_trackers,
+		.rotate_bytes = o->rotate_bytes, .rotate_keep = o->rotate_keep,
+	};
 	int code;
 
-	r->out = output_open(o->output_path, o->format, r->trackers, r->n_trackers);
-	if (!r->out)
-		return CLI_EXIT_RUNTIME;
 	if (r->metrics)
-		eun_ctx_set_event_fn(r->ctx, observe_and_write, r);
-	else
-		eun_ctx_set_event_fn(r->ctx, write_event, r->out);
+		eun_ctx_set_event_fn(r->ctx, observe, r->metrics);
 	code = start_trackers(r);
-	if (code != CLI_EXIT_OK) {
-		/* Drop the events of the trackers that did start. Nothing was
-		 * written, and the start failure is what the exit status reports. */
-		eun_ctx_set_event_fn(r->ctx, NULL, NULL);
-		(void)output_close(r->out);
-		r->out = NULL;
-		return code;
-	}
-	if (output_write_header(r->out) < 0 || output_flush(r->out) < 0)
-		code = CLI_EXIT_RUNTIME;
-	else
-		code = poll_until_stopped(r, o->duration_s);
+	if (code != CLI_EXIT_OK)
+		return code; /* eun_ctx_free() stops the trackers that did start */
+	r->outs = run_outputs_open(r->ctx, &outs_opts);
+	if (!r->outs)
+		return CLI_EXIT_RUNTIME;
+	code = poll_until_stopped(r, o->duration_s);
 	code = stop_trackers(r, code);
-	code = close_output(r, code);
+	code = run_outputs_close(r->outs, code);
+	r->outs = NULL;
 	return report_stats(r, o->stats, code);
 }
 

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <eunomia/eunomia.h>
+
 #include "args.h"
 #include "diag.h"
 #include "exit_codes.h"
@@ -23,6 +25,8 @@ enum run_option {
 	OPT_STATS,
 	OPT_METRICS,
 	OPT_METRICS_LABEL,
+	OPT_ROTATE_SIZE,
+	OPT_ROTATE_KEEP,
 	OPT_HELP,
 };
 
@@ -36,9 +40,18 @@ static void print_run_help(FILE *f)
 	      "(or CAP_BPF and CAP_PERFMON). See 'eunomia list' for the trackers.\n"
 	      "\n"
 	      "Options:\n"
-	      "  -f, --format FORMAT       json (one object per line), csv or text;\n"
-	      "                            default: text on a terminal, json otherwise\n"
-	      "  -o, --output FILE         write events to FILE ('-': standard output)\n"
+	      "  -f, --format FORMAT       json (one object per line), csv or text, for the\n"
+	      "                            outputs that name no format; default: text on a\n"
+	      "                            terminal, json otherwise\n"
+	      "  -o, --output [FORMAT:]FILE\n"
+	      "                            write events to FILE ('-': standard output), in\n"
+	      "                            FORMAT if given (e.g. json:events.json);\n"
+	      "                            repeatable, each event goes to every output;\n"
+	      "                            default: standard output\n"
+	      "      --rotate-size SIZE    rotate output files before they pass SIZE bytes\n"
+	      "                            (k, M, G suffixes: KiB, MiB, GiB): FILE becomes\n"
+	      "                            FILE.1, FILE.1 becomes FILE.2, ...\n"
+	      "      --rotate-keep N       rotated files kept per output (default 5)\n"
 	      "  -d, --duration SECONDS    stop after SECONDS (decimals allowed, e.g. 0.5)\n"
 	      "  -p, --pid PID             only events of process PID (every tracker)\n"
 	      "  -u, --uid UID             only events of user UID (every tracker)\n"
@@ -131,6 +144,76 @@ static int add_metrics_label(struct run_opts *o, const char *arg)
 	return CLI_CONTINUE;
 }
 
+/* Add an -o [FORMAT:]FILE to o->outputs. Returns CLI_CONTINUE or the exit status. */
+static int add_output(struct run_opts *o, const char *arg)
+{
+	struct output_spec *grown = reallocarray(o->outputs, o->n_outputs + 1, sizeof(*grown));
+
+	if (!grown) {
+		cli_error("out of memory");
+		return CLI_EXIT_RUNTIME;
+	}
+	o->outputs = grown;
+	if (output_spec_parse(arg, &grown[o->n_outputs]) < 0)
+		return usage_error("run", "--output %s names a format but no file; give FORMAT:FILE, "
+				   "e.g. %sevents.log", arg, arg);
+	o->n_outputs++;
+	return CLI_CONTINUE;
+}
+
+/* Check and keep a --rotate-size value. Returns CLI_CONTINUE or CLI_EXIT_USAGE. */
+static int take_rotate_size(struct run_opts *o, const char *arg)
+{
+	int err = parse_size(arg, &o->rotate_bytes);
+
+	if (err == -ERANGE)
+		return usage_error("run", "--rotate-size %s is too large", arg);
+	if (err < 0)
+		return usage_error("run", "--rotate-size needs a positive number of bytes with an "
+				   "optional k, M or G suffix (e.g. 64M), not '%s'", arg);
+	return CLI_CONTINUE;
+}
+
+/* Check and keep a --rotate-keep value. Returns CLI_CONTINUE or CLI_EXIT_USAGE. */
+static int take_rotate_keep(struct run_opts *o, const char *arg)
+{
+	uint32_t n;
+
+	if (parse_u32(arg, &n) < 0 || n == 0 || n > EUN_SINK_MAX_ROTATE_KEEP)
+		return usage_error("run", "--rotate-keep needs a number of files from 1 to %d, not '%s'",
+				   EUN_SINK_MAX_ROTATE_KEEP, arg);
+	o->rotate_keep = n;
+	return CLI_CONTINUE;
+}
+
+/* Give the run standard output when no -o was given; refuse an output
+ * named twice and rotation without a file. Returns CLI_CONTINUE or the exit status. */
+static int check_outputs(struct run_opts *o)
+{
+	bool any_file = false;
+
+	if (!o->n_outputs && add_output(o, "-") != CLI_CONTINUE)
+		return CLI_EXIT_RUNTIME;
+	for (size_t i = 0; i < o->n_outputs; i++) {
+		const struct output_spec *a = &o->outputs[i];
+
+		any_file |= a->path != NULL;
+		for (size_t j = 0; j < i; j++) {
+			const struct output_spec *b = &o->outputs[j];
+
+			if (!a->path && !b->path)
+				return usage_error("run", "standard output ('-') is given twice as an output");
+			if (a->path && b->path && !strcmp(a->path, b->path))
+				return usage_error("run", "output file '%s' is given twice", a->path);
+		}
+	}
+	if (o->rotate_keep && !o->rotate_bytes)
+		return usage_error("run", "--rotate-keep needs --rotate-size SIZE");
+	if (o->rotate_bytes && !any_file)
+		return usage_error("run", "--rotate-size rotates output files; add -o FILE");
+	return CLI_CONTINUE;
+}
+
 /* Check a --pid or --uid value and keep it. Returns CLI_CONTINUE or CLI_EXIT_USAGE. */
 static int take_id(const char *option, const char *arg, const char **slot)
 {
@@ -185,8 +268,11 @@ static int apply_option(struct run_opts *o, int c, char *argv[])
 		return CLI_CONTINUE;
 	case 'o':
 	case OPT_OUTPUT:
-		o->output_path = optarg;
-		return CLI_CONTINUE;
+		return add_output(o, optarg);
+	case OPT_ROTATE_SIZE:
+		return take_rotate_size(o, optarg);
+	case OPT_ROTATE_KEEP:
+		return take_rotate_keep(o, optarg);
 	case 'd':
 	case OPT_DURATION:
 		return take_duration(o, optarg);
@@ -233,6 +319,8 @@ int run_opts_parse(struct run_opts *o, int argc, char *argv[])
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "metrics-label", required_argument, NULL, OPT_METRICS_LABEL },
+		{ "rotate-size", required_argument, NULL, OPT_ROTATE_SIZE },
+		{ "rotate-keep", required_argument, NULL, OPT_ROTATE_KEEP },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ 0 },
 	};
@@ -254,6 +342,9 @@ int run_opts_parse(struct run_opts *o, int argc, char *argv[])
 		return code;
 	if (o->n_metrics_labels && !o->metrics_addr)
 		return usage_error("run", "--metrics-label needs --metrics HOST:PORT");
+	code = check_outputs(o);
+	if (code != CLI_CONTINUE)
+		return code;
 	return check_setting_trackers(o);
 }
 
@@ -264,6 +355,7 @@ void run_opts_free(struct run_opts *o)
 		free(o->settings[i].text);
 	free(o->settings);
 	free(o->metrics_labels);
+	free(o->outputs);
 	free(o->trackers);
 	free(o->tracker_list);
 }

@@ -5,8 +5,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
-#include "output.h"
+#include "output_spec.h"
 
 /* One --set TRACKER.KEY=VALUE; the three strings point into `text`. */
 struct config_setting {
@@ -20,8 +21,11 @@ struct run_opts {
 	char *tracker_list;      /* owned copy of TRACKER[,TRACKER...], cut at the commas */
 	const char **trackers;   /* n_trackers names pointing into tracker_list */
 	size_t n_trackers;
-	enum output_format format;
-	const char *output_path; /* NULL: standard output */
+	enum output_format format;        /* -f: of the outputs that name none */
+	struct output_spec *outputs;      /* n_outputs -o in order; none given: standard output */
+	size_t n_outputs;
+	uint64_t rotate_bytes;            /* --rotate-size, 0: files are not rotated */
+	unsigned rotate_keep;             /* --rotate-keep, 0: the library's default */
 	double duration_s;       /* 0: until SIGINT or SIGTERM */
 	const char *pid;         /* common config values, NULL if not given */
 	const char *uid;
