@@ -73,27 +73,53 @@ static int set_rodata(struct eun_tracker *t, struct bpf_object *obj, const char 
 	return 0;
 }
 
-/* The `cgroup` key: resolve the path to its id and depth for eun_should_trace(). */
+/* The `container` key: the running container's (shallowest) cgroup into
+ * info. An unknown or ambiguous container is bad configuration (-EINVAL). */
+static int container_cgroup(struct eun_tracker *t, const char *container,
+			    struct eun_container_info *info)
+{
+	int err;
+
+	info->sz = sizeof(*info);
+	err = eun_ctx_container_find(t->ctx, container, info);
+	if (err)
+		return set_error(err == -ENOENT || err == -EEXIST ? EINVAL : -err,
+				 "tracker '%s': config key 'container': %s", t->plugin->desc->name,
+				 eun_last_error());
+	return 0;
+}
+
+/* The `cgroup` or `container` key: resolve the cgroup to its id and depth
+ * for eun_should_trace(). */
 static int apply_cgroup_filter(struct eun_tracker *t, struct bpf_object *obj)
 {
 	const char *path = config_find(t, "cgroup")->text;
+	const char *container = config_find(t, "container")->text;
+	const char *key = container[0] ? "container" : "cgroup";
 	struct bpf_map *rodata = section_map(obj, ".rodata");
+	struct eun_container_info info;
 	uint64_t id;
 	uint32_t level;
 	void *id_var, *level_var;
 	int err;
 
+	if (container[0]) {
+		if ((err = container_cgroup(t, container, &info)))
+			return err;
+		path = info.cgroup;
+	}
 	if (!path[0])
 		return 0;
+	/* A cgroup that does not exist is bad configuration, like a bad pid. */
 	if ((err = cgroup_resolve(path, &id, &level)))
-		return set_error(-err, "tracker '%s': config key 'cgroup': %s", t->plugin->desc->name,
-				 eun_last_error());
+		return set_error(err == -ENOENT ? EINVAL : -err, "tracker '%s': config key '%s': %s",
+				 t->plugin->desc->name, key, eun_last_error());
 	id_var = section_var(obj, rodata, ".rodata", "eun_cfg_cgroup_id", sizeof(id));
 	level_var = section_var(obj, rodata, ".rodata", "eun_cfg_cgroup_level", sizeof(level));
 	if (!id_var || !level_var)
-		return set_error(ENOTSUP, "tracker '%s': config key 'cgroup': the plugin was built "
+		return set_error(ENOTSUP, "tracker '%s': config key '%s': the plugin was built "
 				 "without the cgroup filter; rebuild it against this version of "
-				 "<eunomia/bpf/eunomia.bpf.h>", t->plugin->desc->name);
+				 "<eunomia/bpf/eunomia.bpf.h>", t->plugin->desc->name, key);
 	memcpy(id_var, &id, sizeof(id));
 	memcpy(level_var, &level, sizeof(level));
 	return 0;

@@ -12,11 +12,13 @@
  *   cri-containerd-ID.scope              /kubepods/[QOS/]podUID/ID
  *   crio-ID.scope                        /kubepods/[QOS/]podUID/crio-ID
  *   libpod-ID.scope                      /libpod_parent/libpod-ID
- *   runc-ID.scope
+ *   nerdctl-ID.scope (containerd)        /NAMESPACE/ID (runc state, see below)
+ *   runc-ID.scope                        /ID (runc's default, runc state)
  *   kubepods[-QOS]-podUID.slice (UID with '_' for '-')
  *
  * ID is 64 lowercase hex digits, except after "runc-" where runc accepts
- * any name.
+ * any name. Paths that name no runtime at all are left to
+ * container_enrich(), which asks the runc state directories.
  */
 #include <stdio.h>
 #include <string.h>
@@ -81,6 +83,7 @@ static const struct {
 	{ "cri-containerd-", "containerd" },
 	{ "crio-", "cri-o" },
 	{ "libpod-", "podman" },
+	{ "nerdctl-", "containerd" },
 	{ "runc-", "runc" },
 };
 

@@ -25,6 +25,10 @@ static const struct eun_config_key common_keys[] = {
 	  .description = "trace only tasks in this cgroup v2 directory or below it (a path "
 			 "below the cgroup v2 mount, e.g. /docker/ID, or the full path); "
 			 "\"\" traces all" },
+	{ .name = "container", .type = EUN_CONFIG_STRING, .default_value = "",
+	  .description = "trace only tasks of this running container (id, unique id prefix "
+			 "or name, as 'eunomia containers' lists them) and its sub-cgroups; "
+			 "resolved to its cgroup when the tracker is created; \"\" traces all" },
 };
 
 #define N_COMMON (sizeof(common_keys) / sizeof(common_keys[0]))
@@ -99,6 +103,8 @@ static int check_common(const struct eun_tracker *t)
 	const struct config_value *comm = config_find(t, "comm");
 	const struct config_value *rb = config_find(t, "ringbuf_kb");
 	const struct config_value *wk = config_find(t, "wakeup_kb");
+	const struct config_value *cgroup = config_find(t, "cgroup");
+	const struct config_value *container = config_find(t, "container");
 
 	if (strlen(comm->text) >= EUN_COMM_LEN)
 		return set_error(EINVAL, "tracker '%s': config key 'comm': '%s' is longer than the "
@@ -112,6 +118,10 @@ static int check_common(const struct eun_tracker *t)
 		return set_error(EINVAL, "tracker '%s': config key 'wakeup_kb': %llu must be smaller "
 				 "than ringbuf_kb (%llu)", t->plugin->desc->name,
 				 (unsigned long long)wk->uint_val, (unsigned long long)rb->uint_val);
+	if (cgroup->text[0] && container->text[0])
+		return set_error(EINVAL, "tracker '%s': config keys 'cgroup' and 'container' both "
+				 "choose the cgroup to trace; set only one of them",
+				 t->plugin->desc->name);
 	return 0;
 }
 

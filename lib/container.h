@@ -47,9 +47,10 @@ EUN_HIDDEN uint32_t cgroup_count_procs(const char *root, const char *rel);
 /* ---- container_enrich.c ---- */
 
 /* Fill name/image (and a more exact runtime) of a container from the
- * runtime state directories that are readable; silently leaves what it
- * cannot find. */
-EUN_HIDDEN void container_enrich(struct eun_container_info *info);
+ * runtime state directories that are readable. For a cgroup whose path
+ * names no container, find one whose runc state claims the cgroup (below
+ * the v2 mount cgroup_root). Silently leaves what it cannot find. */
+EUN_HIDDEN void container_enrich(struct eun_container_info *info, const char *cgroup_root);
 
 /* ---- container_cache.c ---- */
 

@@ -2,13 +2,18 @@
 /*
  * Per-context cache: cgroup id -> cgroup path -> container metadata.
  *
- * A miss is resolved through the cgroup's kernfs file handle (one
- * open_by_handle_at and a readlink), or, where handles are refused, by a
- * walk of the cgroup v2 tree done at most every MIN_WALK_INTERVAL_NS.
- * Cgroups that are gone are remembered as such. Entries of removed cgroups
- * are dropped by a full rescan whenever the table has doubled since the
- * last one, and by every eun_ctx_containers_refresh(). Cgroup ids are never
- * reused, so an entry is never wrong, at worst stale.
+ * The first lookup walks the cgroup v2 tree once. A later miss is resolved
+ * through the cgroup's kernfs file handle (one open_by_handle_at and a
+ * readlink), or, where handles are refused, by a walk done at most every
+ * MIN_WALK_INTERVAL_NS. Cgroups that are gone are remembered as such.
+ *
+ * Invalidation: a walk marks every entry it sees; entries of cgroups that
+ * two walks in a row did not see are dropped. Keeping them through one
+ * walk lets events that were still in a ring when their cgroup was removed
+ * (a container's last exit events) resolve. A walk happens on every
+ * eun_ctx_containers_refresh() and, on a miss, once SWEEP_INTERVAL_NS has
+ * passed since the last one or the table has doubled. Cgroup ids are never
+ * reused, so a kept entry is never wrong.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -18,6 +23,7 @@
 #include "container.h"
 
 #define MIN_WALK_INTERVAL_NS (100 * 1000000ull)
+#define SWEEP_INTERVAL_NS (10 * 1000000000ull)
 #define MAX_WALK_DIRS 65536
 #define MIN_SWEEP_ENTRIES 1024
 #define INITIAL_BUCKETS 256
@@ -25,7 +31,7 @@
 struct cc_entry {
 	uint64_t id;
 	struct eun_container_info *info; /* NULL: the cgroup is gone */
-	unsigned gen;                    /* scan generation that last saw it */
+	unsigned gen;                    /* walk generation that last saw it */
 	struct cc_entry *next;
 };
 
@@ -85,14 +91,17 @@ static void cache_grow(struct container_cache *cc)
 }
 
 /* Metadata of the cgroup at rel (NULL: gone), parsed and enriched. */
-static struct eun_container_info *make_info(uint64_t id, const char *rel)
+static struct eun_container_info *make_info(const struct container_cache *cc, uint64_t id,
+					    const char *rel)
 {
 	struct eun_container_info *info;
 
 	if (!rel || !(info = malloc(sizeof(*info))))
 		return NULL;
-	if (cgroup_path_parse(rel, info) > 0)
-		container_enrich(info);
+	/* A path too deep to parse is no container: info is left empty. */
+	cgroup_path_parse(rel, info);
+	if (strcmp(rel, "/"))
+		container_enrich(info, cc->root);
 	info->cgroup_id = id;
 	return info;
 }
@@ -105,7 +114,7 @@ static struct cc_entry *cache_put(struct container_cache *cc, uint64_t id, const
 	if (e) {
 		if (rel && (!e->info || strcmp(e->info->cgroup, rel))) {
 			free(e->info);
-			e->info = make_info(id, rel);
+			e->info = make_info(cc, id, rel);
 		}
 		e->gen = cc->gen;
 		return e;
@@ -114,7 +123,7 @@ static struct cc_entry *cache_put(struct container_cache *cc, uint64_t id, const
 	if (!e)
 		return NULL;
 	e->id = id;
-	e->info = make_info(id, rel);
+	e->info = make_info(cc, id, rel);
 	e->gen = cc->gen;
 	e->next = cc->buckets[bucket_of(cc, id)];
 	cc->buckets[bucket_of(cc, id)] = e;
@@ -129,7 +138,8 @@ static int scan_visit(uint64_t id, const char *rel, void *cookie)
 	return 0;
 }
 
-/* Walk the whole tree, then drop every entry the walk did not see. */
+/* Walk the whole tree, then drop the entries neither this walk nor the
+ * previous one saw. */
 static void cache_rescan(struct container_cache *cc)
 {
 	cc->gen++;
@@ -142,7 +152,7 @@ static void cache_rescan(struct container_cache *cc)
 		while (*link) {
 			struct cc_entry *e = *link;
 
-			if (e->gen == cc->gen) {
+			if (cc->gen - e->gen < 2) {
 				link = &e->next;
 				continue;
 			}
@@ -209,7 +219,7 @@ const struct eun_container_info *container_cache_lookup(struct eun_ctx *ctx, uin
 		return NULL;
 	e = cache_find(cc, id);
 	if (!e) {
-		if (cc->n_entries >= cc->sweep_at)
+		if (cc->n_entries >= cc->sweep_at || now_ns() - cc->last_walk_ns >= SWEEP_INTERVAL_NS)
 			cache_rescan(cc);
 		e = cache_find(cc, id) ?: cache_resolve(cc, id);
 	}
@@ -302,6 +312,17 @@ static int list_add(struct container_cache *cc, const struct eun_container_info 
 	return 0;
 }
 
+/* A container without processes in any of its cgroups is not running. */
+static void drop_empty_rows(struct container_cache *cc)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < cc->n_list; i++)
+		if (cc->list[i].processes)
+			cc->list[kept++] = cc->list[i];
+	cc->n_list = kept;
+}
+
 static int compare_rows(const void *a, const void *b)
 {
 	return strcmp(((const struct eun_container_info *)a)->id,
@@ -327,10 +348,13 @@ int eun_ctx_containers_refresh(struct eun_ctx *ctx)
 	free(cc->list);
 	cc->list = NULL;
 	cc->n_list = 0;
+	/* Entries this walk did not see are kept for late events, not listed. */
 	for (size_t b = 0; b < cc->n_buckets; b++)
 		for (struct cc_entry *e = cc->buckets[b]; e; e = e->next)
-			if (e->info && e->info->id[0] && (err = list_add(cc, e->info, &cap)))
+			if (e->gen == cc->gen && e->info && e->info->id[0] &&
+			    (err = list_add(cc, e->info, &cap)))
 				return err;
+	drop_empty_rows(cc);
 	qsort(cc->list, cc->n_list, sizeof(*cc->list), compare_rows);
 	return (int)cc->n_list;
 }

@@ -2,9 +2,12 @@
 /*
  * Optional container names and images from runtime state directories:
  * runc's state.json (under each runtime's runc root) and Docker's
- * config.v2.json. Only files are read, never a runtime socket; a missing
- * or unreadable file leaves the fields empty.
+ * config.v2.json; and containers whose cgroup path names no runtime, found
+ * through the runc state that claims the cgroup. Only files are read,
+ * never a runtime socket; a missing or unreadable file leaves the fields
+ * empty.
  */
+#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,18 +123,33 @@ static void from_docker_config(struct eun_container_info *info)
 	free(json);
 }
 
-void container_enrich(struct eun_container_info *info)
+/* True if id can name a directory of a runc root: runc's own id rule
+ * (letters, digits, '_', '+', '-', '.'), not starting with a dot. */
+static bool is_state_dir_name(const char *id, size_t len)
+{
+	if (!len || id[0] == '.')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)id[i]) && !strchr("_+-.", id[i]))
+			return false;
+	return true;
+}
+
+/* The state.json of container id under runc root i, or NULL. */
+static char *read_runc_state(size_t i, const char *id)
 {
 	char path[PATH_MAX];
 
-	/* Ids are path components here: refuse anything that could leave the directory. */
-	if (!info->id[0] || strchr(info->id, '/') || info->id[0] == '.')
-		return;
-	for (size_t i = 0; i < sizeof(runc_roots) / sizeof(runc_roots[0]); i++) {
-		char *json;
+	snprintf(path, sizeof(path), runc_roots[i].dir_fmt, id);
+	return read_small_file(path);
+}
 
-		snprintf(path, sizeof(path), runc_roots[i].dir_fmt, info->id);
-		json = read_small_file(path);
+/* Name, image and a more exact runtime from the runc state of info->id. */
+static void enrich_from_runc_state(struct eun_container_info *info)
+{
+	for (size_t i = 0; i < sizeof(runc_roots) / sizeof(runc_roots[0]); i++) {
+		char *json = read_runc_state(i, info->id);
+
 		if (!json)
 			continue;
 		from_runc_state(info, json);
@@ -139,8 +157,47 @@ void container_enrich(struct eun_container_info *info)
 		/* The cgroup path only says "Kubernetes" or nothing: the state says who runs it. */
 		if (!info->runtime[0] || !strcmp(info->runtime, "cri"))
 			snprintf(info->runtime, sizeof(info->runtime), "%s", runc_roots[i].runtime);
-		break;
+		return;
 	}
+}
+
+/* A container whose cgroup path does not say so (runc's default cgroup
+ * "/ID", containerd's "/NAMESPACE/ID"): the last component is its id if a
+ * runc root has a state for that id whose cgroup is info->cgroup. */
+static void find_by_runc_state(struct eun_container_info *info, const char *cgroup_root)
+{
+	const char *last = strrchr(info->cgroup, '/');
+	char want[PATH_MAX + 8];
+
+	last = last ? last + 1 : info->cgroup;
+	if (!is_state_dir_name(last, strlen(last)) || strlen(last) >= sizeof(info->id))
+		return;
+	snprintf(want, sizeof(want), "\"%s%s\"", cgroup_root, info->cgroup);
+	for (size_t i = 0; i < sizeof(runc_roots) / sizeof(runc_roots[0]); i++) {
+		char *json = read_runc_state(i, last);
+		bool ours = json && strstr(json, want);
+
+		if (ours) {
+			strcpy(info->id, last);
+			snprintf(info->runtime, sizeof(info->runtime), "%s", runc_roots[i].runtime);
+			from_runc_state(info, json);
+		}
+		free(json);
+		if (ours)
+			return;
+	}
+}
+
+void container_enrich(struct eun_container_info *info, const char *cgroup_root)
+{
+	if (!info->id[0]) {
+		find_by_runc_state(info, cgroup_root);
+		return;
+	}
+	/* Ids are path components here: refuse anything that could leave the directory. */
+	if (!is_state_dir_name(info->id, strlen(info->id)))
+		return;
+	enrich_from_runc_state(info);
 	if (!strcmp(info->runtime, "docker"))
 		from_docker_config(info);
 }

@@ -126,7 +126,8 @@ EUN_API const struct eun_event_type *eun_plugin_event_type(const struct eun_plug
 EUN_API size_t eun_plugin_config_count(const struct eun_plugin *p);
 EUN_API const struct eun_config_key *eun_plugin_config_key(const struct eun_plugin *p, size_t i);
 
-/* Config keys every tracker accepts (pid, uid, comm, ringbuf_kb, wakeup_kb, cgroup). */
+/* Config keys every tracker accepts (pid, uid, comm, ringbuf_kb, wakeup_kb,
+ * cgroup, container). */
 EUN_API size_t eun_common_config_count(void);
 EUN_API const struct eun_config_key *eun_common_config_key(size_t i);
 
@@ -291,13 +292,16 @@ struct eun_container_info {
 EUN_API int eun_cgroup_path_parse(const char *path, struct eun_container_info *out);
 
 /* The container the event's task ran in, from a per-context cache of the
- * cgroup v2 tree (rescanned, at most every few ms, when an unknown cgroup id
- * shows up; no runtime is ever asked). 1 if in a container, 0 for a host
- * process or a cgroup that is already gone, -errno on bad arguments. */
+ * cgroup v2 tree (an unknown cgroup id is looked up through its file handle
+ * or a rescan; entries of removed cgroups are dropped after two rescans; no
+ * runtime is ever asked). 1 if in a container, 0 for a host process or a
+ * cgroup that was gone before it was first looked up, -errno on bad
+ * arguments. */
 EUN_API int eun_event_container(const struct eun_event *ev, struct eun_container_info *out);
 
 /* Rescan the cgroup v2 tree and return the number of running containers
- * found (one per container id), or -errno. */
+ * found (one per container id, with at least one process), or -errno
+ * (-ENOTSUP without a cgroup v2 hierarchy). */
 EUN_API int eun_ctx_containers_refresh(struct eun_ctx *ctx);
 
 /* The i-th container of the last eun_ctx_containers_refresh(), with its

@@ -59,6 +59,8 @@ static const struct path_case cases[] = {
 	{ "/machine.slice/libpod-conmon-" CTRD_ID ".scope", 0, "", "", "", "" },
 	{ "/libpod_parent/libpod-" CTRD_ID, 1, CTRD_ID, "podman", "", "" },
 	{ "/libpod_parent/" CTRD_ID, 1, CTRD_ID, "podman", "", "" },
+	/* containerd without Kubernetes: nerdctl, systemd driver. */
+	{ "/system.slice/nerdctl-" CTRD_ID ".scope", 1, CTRD_ID, "containerd", "", "" },
 	/* Plain runc: systemd driver takes any name. */
 	{ "/system.slice/runc-web1.scope", 1, "web1", "runc", "", "" },
 	/* Kubernetes in Docker (kind): the innermost container wins. */

@@ -184,6 +184,22 @@ START_TEST(common_keys_refused)
 }
 END_TEST
 
+START_TEST(cgroup_and_container_exclusive)
+{
+	static const struct eun_config_entry cfg[] = {
+		{ "cgroup", "/docker" }, { "container", "web" },
+	};
+	EUN_OPTS(eun_tracker_opts, opts, .config = cfg, .n_config = 2);
+	struct eun_ctx *ctx = fixture_ctx();
+
+	errno = 0;
+	ck_assert_ptr_null(eun_tracker_new(ctx, FIXTURE_NAME, &opts));
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_nonnull(strstr(eun_last_error(), "set only one"));
+	eun_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -198,6 +214,7 @@ static Suite *config_suite(void)
 	tcase_add_test(tc, plugin_sees_parsed_values);
 	tcase_add_test(tc, uint_leading_zero_is_decimal);
 	tcase_add_test(tc, create_error_reaches_caller);
+	tcase_add_test(tc, cgroup_and_container_exclusive);
 	tcase_add_test(tc, null_entry_refused);
 	tcase_add_test(tc, common_keys_accepted);
 	tcase_add_test(tc, common_keys_refused);

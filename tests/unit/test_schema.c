@@ -82,10 +82,10 @@ END_TEST
 START_TEST(common_config_keys)
 {
 	static const char *const want[] = { "pid", "uid", "comm", "ringbuf_kb", "wakeup_kb",
-					    "cgroup" };
+					    "cgroup", "container" };
 
-	ck_assert_uint_eq(eun_common_config_count(), 6);
-	for (size_t i = 0; i < 6; i++) {
+	ck_assert_uint_eq(eun_common_config_count(), 7);
+	for (size_t i = 0; i < 7; i++) {
 		const struct eun_config_key *k = eun_common_config_key(i);
 
 		ck_assert_str_eq(k->name, want[i]);
@@ -94,7 +94,8 @@ START_TEST(common_config_keys)
 	}
 	ck_assert_uint_eq(eun_common_config_key(2)->type, EUN_CONFIG_STRING);
 	ck_assert_uint_eq(eun_common_config_key(5)->type, EUN_CONFIG_STRING);
-	ck_assert_ptr_null(eun_common_config_key(6));
+	ck_assert_uint_eq(eun_common_config_key(6)->type, EUN_CONFIG_STRING);
+	ck_assert_ptr_null(eun_common_config_key(7));
 }
 END_TEST
 
