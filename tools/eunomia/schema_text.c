@@ -6,7 +6,7 @@
 
 #include "schema_text.h"
 
-/* Type of a field, e.g. "u32" or "str[256]". */
+/* Type of a field, e.g. "u32", "str[256]" or "hist_log2[32]" (slots). */
 const char *field_type_text(const struct eun_field *f, char *buf, size_t size)
 {
 	static const char *const names[EUN_FIELD_TYPE_MAX_] = {
@@ -20,6 +20,8 @@ const char *field_type_text(const struct eun_field *f, char *buf, size_t size)
 
 	if (f->type == EUN_FIELD_STR)
 		snprintf(buf, size, "str[%" PRIu32 "]", f->size);
+	else if (f->type == EUN_FIELD_HIST_LOG2)
+		snprintf(buf, size, "hist_log2[%" PRIu32 "]", f->size / (uint32_t)sizeof(uint64_t));
 	else if (f->type < EUN_FIELD_TYPE_MAX_ && names[f->type])
 		snprintf(buf, size, "%s", names[f->type]);
 	else
