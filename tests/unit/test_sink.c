@@ -118,6 +118,38 @@ static void inject_seq(struct env *e, int first, int n, const char *label)
 	}
 }
 
+/* A file sink on DIR/name, attached to the env's ctx. */
+static struct eun_sink *attached_file(struct env *e, const char *name, enum eun_sink_format format,
+				      const struct eun_sink_opts *opts)
+{
+	struct eun_sink *s = eun_sink_new_file(file_in(e, name, 0), format, opts);
+
+	ck_assert_msg(s, "eun_sink_new_file(%s): %s", name, eun_last_error());
+	ck_assert_int_eq(eun_ctx_add_sink(e->ctx, s), 0);
+	return s;
+}
+
+/* Write events seq first .. first + n - 1 through a new file sink on
+ * DIR/name, then free the sink, which must have had no error. */
+static void write_file(struct env *e, const char *name, enum eun_sink_format format,
+		       const struct eun_sink_opts *opts, int first, int n, const char *label)
+{
+	struct eun_sink *s = attached_file(e, name, format, opts);
+
+	inject_seq(e, first, n, label);
+	ck_assert_int_eq(eun_sink_free(s), 0);
+}
+
+/* How many rotated files DIR/name.1, name.2 ... there are. */
+static unsigned rotated_count(const struct env *e, const char *name)
+{
+	unsigned n = 0;
+
+	while (exists(file_in(e, name, n + 1)))
+		n++;
+	return n;
+}
+
 /* seq of a JSON or text line: the number after `key`. */
 static int seq_after(const char *line, const char *key)
 {
@@ -174,9 +206,7 @@ START_TEST(json_file_one_line_per_event)
 	int next = 0;
 
 	env_open(&e);
-	s = eun_sink_new_file(file_in(&e, "out.json", 0), EUN_SINK_JSON, NULL);
-	ck_assert_msg(s, "%s", eun_last_error());
-	ck_assert_int_eq(eun_ctx_add_sink(e.ctx, s), 0);
+	s = attached_file(&e, "out.json", EUN_SINK_JSON, NULL);
 	inject_seq(&e, 0, 3, "hello");
 	ck_assert_int_eq(eun_sink_free(s), 0); /* detaches and flushes */
 	ck_assert_int_eq(check_json_file(file_in(&e, "out.json", 0), &next), 3);
@@ -230,9 +260,7 @@ START_TEST(ctx_free_flushes_and_detaches)
 	int next = 0;
 
 	env_open(&e);
-	s = eun_sink_new_file(file_in(&e, "out.json", 0), EUN_SINK_JSON, NULL);
-	ck_assert_msg(s, "%s", eun_last_error());
-	ck_assert_int_eq(eun_ctx_add_sink(e.ctx, s), 0);
+	s = attached_file(&e, "out.json", EUN_SINK_JSON, NULL);
 	inject_seq(&e, 0, 4, "y");
 	eun_ctx_free(e.ctx);
 	e.ctx = NULL;
@@ -302,15 +330,10 @@ START_TEST(rotation_keeps_n_files_of_whole_lines)
 {
 	EUN_OPTS(eun_sink_opts, opts, .rotate_bytes = 2000, .rotate_keep = 3, .buffer_bytes = 700);
 	struct env e;
-	struct eun_sink *s;
 	int next, total = 0;
 
 	env_open(&e);
-	s = eun_sink_new_file(file_in(&e, "r.json", 0), EUN_SINK_JSON, &opts);
-	ck_assert_msg(s, "%s", eun_last_error());
-	ck_assert_int_eq(eun_ctx_add_sink(e.ctx, s), 0);
-	inject_seq(&e, 0, 100, "rotation");
-	ck_assert_int_eq(eun_sink_free(s), 0);
+	write_file(&e, "r.json", EUN_SINK_JSON, &opts, 0, 100, "rotation");
 
 	/* r.json, r.json.1 .. r.json.3 and nothing older. */
 	for (unsigned i = 0; i <= 3; i++)
@@ -325,7 +348,7 @@ START_TEST(rotation_keeps_n_files_of_whole_lines)
 		free(oldest);
 	}
 	ck_assert_int_gt(next, 0);
-	for (unsigned i = 3; i <= 3; i--) {
+	for (unsigned i = 3 + 1; i-- > 0;) {
 		const char *path = file_in(&e, "r.json", i);
 
 		total += check_json_file(path, &next);
@@ -344,22 +367,16 @@ START_TEST(rotation_loses_no_line_while_files_are_kept)
 {
 	EUN_OPTS(eun_sink_opts, opts, .rotate_bytes = 1500, .rotate_keep = 200);
 	struct env e;
-	struct eun_sink *s;
-	unsigned files = 0;
+	unsigned files;
 	int next = 0, total = 0;
 
 	env_open(&e);
-	s = eun_sink_new_file(file_in(&e, "all.json", 0), EUN_SINK_JSON, &opts);
-	ck_assert_msg(s, "%s", eun_last_error());
-	ck_assert_int_eq(eun_ctx_add_sink(e.ctx, s), 0);
-	inject_seq(&e, 0, 150, "every line");
-	ck_assert_int_eq(eun_sink_free(s), 0);
-	while (exists(file_in(&e, "all.json", files + 1)))
-		files++;
+	write_file(&e, "all.json", EUN_SINK_JSON, &opts, 0, 150, "every line");
+	files = rotated_count(&e, "all.json");
 	ck_assert_uint_gt(files, 10);
 	ck_assert_uint_lt(files, 200);
 	/* Oldest first: every event exactly once, in order. */
-	for (unsigned i = files; i <= files; i--)
+	for (unsigned i = files + 1; i-- > 0;)
 		total += check_json_file(file_in(&e, "all.json", i), &next);
 	ck_assert_int_eq(total, 150);
 	ck_assert_int_eq(next, 150);
@@ -399,11 +416,10 @@ START_TEST(csv_rotation_repeats_the_header)
 {
 	static const char label[] = "a,b \"c\"\nd\re";
 	struct env e;
-	struct eun_sink *s;
 	struct eun_csv *csv;
 	char header[1024];
 	int next = 0, rows = 0;
-	unsigned files = 0;
+	unsigned files;
 
 	env_open(&e);
 	EUN_OPTS(eun_sink_opts, opts, .trackers = &e.t, .n_trackers = 1, .rotate_bytes = 1200,
@@ -412,15 +428,10 @@ START_TEST(csv_rotation_repeats_the_header)
 	ck_assert_ptr_nonnull(csv);
 	ck_assert_int_lt(eun_csv_header(csv, header, sizeof(header)), (int)sizeof(header));
 	eun_csv_free(csv);
-	s = eun_sink_new_file(file_in(&e, "r.csv", 0), EUN_SINK_CSV, &opts);
-	ck_assert_msg(s, "%s", eun_last_error());
-	ck_assert_int_eq(eun_ctx_add_sink(e.ctx, s), 0);
-	inject_seq(&e, 0, 60, label);
-	ck_assert_int_eq(eun_sink_free(s), 0);
-	while (exists(file_in(&e, "r.csv", files + 1)))
-		files++;
+	write_file(&e, "r.csv", EUN_SINK_CSV, &opts, 0, 60, label);
+	files = rotated_count(&e, "r.csv");
 	ck_assert_uint_gt(files, 3);
-	for (unsigned i = files; i <= files; i--) {
+	for (unsigned i = files + 1; i-- > 0;) {
 		rows += check_csv_file(file_in(&e, "r.csv", i), header, label, &next);
 		ck_assert_int_le(file_size(file_in(&e, "r.csv", i)), 1200);
 	}
@@ -433,22 +444,16 @@ START_TEST(text_rotation_repeats_the_header)
 {
 	EUN_OPTS(eun_sink_opts, opts, .rotate_bytes = 600, .rotate_keep = 50);
 	struct env e;
-	struct eun_sink *s;
 	char header[256];
 	int next = 0;
-	unsigned files = 0;
+	unsigned files;
 
 	env_open(&e);
 	eun_text_header(header, sizeof(header));
-	s = eun_sink_new_file(file_in(&e, "r.txt", 0), EUN_SINK_TEXT, &opts);
-	ck_assert_msg(s, "%s", eun_last_error());
-	ck_assert_int_eq(eun_ctx_add_sink(e.ctx, s), 0);
-	inject_seq(&e, 0, 30, "two words");
-	ck_assert_int_eq(eun_sink_free(s), 0);
-	while (exists(file_in(&e, "r.txt", files + 1)))
-		files++;
+	write_file(&e, "r.txt", EUN_SINK_TEXT, &opts, 0, 30, "two words");
+	files = rotated_count(&e, "r.txt");
 	ck_assert_uint_gt(files, 2);
-	for (unsigned i = files; i <= files; i--) {
+	for (unsigned i = files + 1; i-- > 0;) {
 		char *text = slurp(file_in(&e, "r.txt", i)), *line = text, *nl = strchr(text, '\n');
 
 		ck_assert_ptr_nonnull(nl);
@@ -472,17 +477,12 @@ START_TEST(a_line_larger_than_rotate_bytes_gets_its_own_file)
 {
 	EUN_OPTS(eun_sink_opts, opts, .rotate_bytes = 100, .rotate_keep = 5, .buffer_bytes = 64);
 	struct env e;
-	struct eun_sink *s;
 	int next = 0;
 
 	env_open(&e);
-	s = eun_sink_new_file(file_in(&e, "big.json", 0), EUN_SINK_JSON, &opts);
-	ck_assert_msg(s, "%s", eun_last_error());
-	ck_assert_int_eq(eun_ctx_add_sink(e.ctx, s), 0);
-	inject_seq(&e, 0, 3, "longer than the buffer");
-	ck_assert_int_eq(eun_sink_free(s), 0);
+	write_file(&e, "big.json", EUN_SINK_JSON, &opts, 0, 3, "longer than the buffer");
 	ck_assert(!exists(file_in(&e, "big.json", 3)));
-	for (unsigned i = 2; i <= 2; i--)
+	for (unsigned i = 2 + 1; i-- > 0;)
 		ck_assert_int_eq(check_json_file(file_in(&e, "big.json", i), &next), 1);
 	ck_assert_int_eq(next, 3);
 	env_close(&e);
@@ -504,28 +504,16 @@ START_TEST(append_adds_lines_and_counts_the_old_ones)
 		eun_csv_header(csv, header, sizeof(header));
 		eun_csv_free(csv);
 	}
-	s = eun_sink_new_file(file_in(&e, "a.csv", 0), EUN_SINK_CSV, &opts);
-	ck_assert_msg(s, "%s", eun_last_error());
-	ck_assert_int_eq(eun_ctx_add_sink(e.ctx, s), 0);
-	inject_seq(&e, 0, 2, "first");
-	ck_assert_int_eq(eun_sink_free(s), 0);
+	write_file(&e, "a.csv", EUN_SINK_CSV, &opts, 0, 2, "first");
 
 	/* Appending to a file with lines: no second header, old rows kept. */
 	opts.append = true;
-	s = eun_sink_new_file(file_in(&e, "a.csv", 0), EUN_SINK_CSV, &opts);
-	ck_assert_msg(s, "%s", eun_last_error());
-	ck_assert_int_eq(eun_ctx_add_sink(e.ctx, s), 0);
-	inject_seq(&e, 2, 2, "first");
-	ck_assert_int_eq(eun_sink_free(s), 0);
+	write_file(&e, "a.csv", EUN_SINK_CSV, &opts, 2, 2, "first");
 	ck_assert_int_eq(check_csv_file(file_in(&e, "a.csv", 0), header, "first", &next), 4);
 
 	/* The appended file's size counts towards rotation: the first new row rotates it. */
 	opts.rotate_bytes = (uint64_t)file_size(file_in(&e, "a.csv", 0)) + 10;
-	s = eun_sink_new_file(file_in(&e, "a.csv", 0), EUN_SINK_CSV, &opts);
-	ck_assert_msg(s, "%s", eun_last_error());
-	ck_assert_int_eq(eun_ctx_add_sink(e.ctx, s), 0);
-	inject_seq(&e, 4, 1, "first");
-	ck_assert_int_eq(eun_sink_free(s), 0);
+	write_file(&e, "a.csv", EUN_SINK_CSV, &opts, 4, 1, "first");
 	next = 0;
 	ck_assert_int_eq(check_csv_file(file_in(&e, "a.csv", 1), header, "first", &next), 4);
 	ck_assert_int_eq(check_csv_file(file_in(&e, "a.csv", 0), header, "first", &next), 1);
@@ -594,14 +582,13 @@ START_TEST(several_sinks_on_one_ctx)
 	ck_assert_int_eq(eun_sink_free(csv), 0);
 
 	{
-		unsigned files = 0;
+		unsigned files;
 		int total = 0;
 
-		while (exists(file_in(&e, "m.json", files + 1)))
-			files++;
+		files = rotated_count(&e, "m.json");
 		ck_assert_uint_gt(files, 1);
 		next = 0;
-		for (unsigned i = files; i <= files; i--)
+		for (unsigned i = files + 1; i-- > 0;)
 			total += check_json_file(file_in(&e, "m.json", i), &next);
 		ck_assert_int_eq(total, 41);
 	}
