@@ -156,7 +156,8 @@ static int describe_tracker(const struct eun_plugin *p)
 		code = print_config_keys(eun_plugin_config_count(p), plugin_key_at, p);
 	}
 	if (code == CLI_EXIT_OK) {
-		printf("\nCommon config keys of every tracker (--pid, --uid, --comm, or --set):\n");
+		printf("\nCommon config keys of every tracker (--pid, --uid, --comm, --cgroup, "
+		       "--container or --set):\n");
 		code = print_config_keys(eun_common_config_count(), common_key_at, NULL);
 	}
 	return code;

@@ -12,6 +12,7 @@ struct global_opts {
 };
 
 /* Each command gets argv[0] = its own name; returns the exit status. */
+int cmd_containers(const struct global_opts *g, int argc, char *argv[]);
 int cmd_list(const struct global_opts *g, int argc, char *argv[]);
 int cmd_run(const struct global_opts *g, int argc, char *argv[]);
 int cmd_version(const struct global_opts *g, int argc, char *argv[]);

@@ -24,6 +24,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "containers", cmd_containers },
 	{ "list", cmd_list },
 	{ "run", cmd_run },
 	{ "version", cmd_version },
@@ -37,6 +38,7 @@ static void print_main_help(FILE *f)
 	      "Run eBPF tracker plugins and write their events.\n"
 	      "\n"
 	      "Commands:\n"
+	      "  containers             list the running containers and their cgroups\n"
 	      "  list [TRACKER]         list the trackers, or describe one\n"
 	      "  run TRACKER[,...]      run trackers and write their events\n"
 	      "  version                print versions and the plugin search path\n"
@@ -83,7 +85,7 @@ static int parse_global_args(struct global_opts *g, int argc, char *argv[])
 		}
 	}
 	if (optind == argc)
-		return usage_error(NULL, "no command given (list, run or version)");
+		return usage_error(NULL, "no command given (containers, list, run or version)");
 	return CLI_CONTINUE;
 }
 
@@ -101,5 +103,5 @@ int main(int argc, char *argv[])
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return commands[i].run(&g, argc - optind, argv + optind);
-	return usage_error(NULL, "unknown command '%s' (list, run or version)", name);
+	return usage_error(NULL, "unknown command '%s' (containers, list, run or version)", name);
 }

@@ -21,6 +21,8 @@ enum run_option {
 	OPT_PID,
 	OPT_UID,
 	OPT_COMM,
+	OPT_CGROUP,
+	OPT_CONTAINER,
 	OPT_SET,
 	OPT_STATS,
 	OPT_METRICS,
@@ -56,6 +58,10 @@ static void print_run_help(FILE *f)
 	      "  -p, --pid PID             only events of process PID (every tracker)\n"
 	      "  -u, --uid UID             only events of user UID (every tracker)\n"
 	      "  -c, --comm NAME           only events of commands named NAME (every tracker)\n"
+	      "      --cgroup PATH         only events of tasks in cgroup v2 PATH or below it\n"
+	      "                            (e.g. /docker/ID; filtered in the kernel)\n"
+	      "      --container ID|NAME   only events of this running container (id, unique\n"
+	      "                            id prefix or name; see 'eunomia containers')\n"
 	      "      --set TRACKER.KEY=VALUE\n"
 	      "                            set a config key of one of the trackers run;\n"
 	      "                            repeatable; 'eunomia list TRACKER' shows its keys\n"
@@ -286,6 +292,12 @@ static int apply_option(struct run_opts *o, int c, char *argv[])
 	case OPT_COMM:
 		o->comm = optarg;
 		return CLI_CONTINUE;
+	case OPT_CGROUP:
+		o->cgroup = optarg;
+		return CLI_CONTINUE;
+	case OPT_CONTAINER:
+		o->container = optarg;
+		return CLI_CONTINUE;
 	case OPT_SET:
 		return add_setting(o, optarg);
 	case OPT_STATS:
@@ -315,6 +327,8 @@ int run_opts_parse(struct run_opts *o, int argc, char *argv[])
 		{ "pid", required_argument, NULL, OPT_PID },
 		{ "uid", required_argument, NULL, OPT_UID },
 		{ "comm", required_argument, NULL, OPT_COMM },
+		{ "cgroup", required_argument, NULL, OPT_CGROUP },
+		{ "container", required_argument, NULL, OPT_CONTAINER },
 		{ "set", required_argument, NULL, OPT_SET },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
@@ -340,6 +354,9 @@ int run_opts_parse(struct run_opts *o, int argc, char *argv[])
 	code = parse_tracker_list(o, argv[optind]);
 	if (code != CLI_CONTINUE)
 		return code;
+	if (o->cgroup && o->container)
+		return usage_error("run", "--cgroup and --container both choose the cgroup to "
+				   "trace; give only one");
 	if (o->n_metrics_labels && !o->metrics_addr)
 		return usage_error("run", "--metrics-label needs --metrics HOST:PORT");
 	code = check_outputs(o);

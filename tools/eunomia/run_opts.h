@@ -30,6 +30,8 @@ struct run_opts {
 	const char *pid;         /* common config values, NULL if not given */
 	const char *uid;
 	const char *comm;
+	const char *cgroup;      /* --cgroup PATH */
+	const char *container;   /* --container ID|NAME */
 	struct config_setting *settings; /* n_settings --set options, in order */
 	size_t n_settings;
 	bool stats;              /* --stats */

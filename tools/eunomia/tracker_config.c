@@ -6,8 +6,8 @@
 
 #include "tracker_config.h"
 
-/* Number of common keys set by their own options: pid, uid, comm. */
-#define N_FILTER_OPTIONS 3
+/* Number of common keys set by their own options: pid, uid, comm, cgroup, container. */
+#define N_FILTER_OPTIONS 5
 
 /* Set key to value in cfg, replacing an earlier entry of the same key.
  * cfg->entries has room for one more entry. NULL values are skipped. */
@@ -34,6 +34,8 @@ int tracker_config_build(struct tracker_config *cfg, const struct run_opts *o, c
 	put_entry(cfg, "pid", o->pid);
 	put_entry(cfg, "uid", o->uid);
 	put_entry(cfg, "comm", o->comm);
+	put_entry(cfg, "cgroup", o->cgroup);
+	put_entry(cfg, "container", o->container);
 	for (size_t i = 0; i < o->n_settings; i++)
 		if (strcmp(o->settings[i].tracker, name) == 0)
 			put_entry(cfg, o->settings[i].key, o->settings[i].value);

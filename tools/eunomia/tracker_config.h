@@ -15,9 +15,10 @@ struct tracker_config {
 	size_t n_entries;
 };
 
-/* Collect the entries of tracker `name`: the common keys pid, uid and comm
- * from --pid/--uid/--comm, then its --set options in order; a later value
- * of a key replaces an earlier one. 0 or -ENOMEM. */
+/* Collect the entries of tracker `name`: the common keys pid, uid, comm,
+ * cgroup and container from --pid/--uid/--comm/--cgroup/--container, then
+ * its --set options in order; a later value of a key replaces an earlier
+ * one. 0 or -ENOMEM. */
 int tracker_config_build(struct tracker_config *cfg, const struct run_opts *o, const char *name);
 
 /* Free the entries. */
