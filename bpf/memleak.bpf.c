@@ -34,7 +34,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1 << 18);
+	__uint(max_entries, MEMLEAK_MAX_BLOCKS);
 	__type(key, __u64); /* block address */
 	__type(value, struct memleak_alloc);
 } memleak_allocs SEC(".maps");
@@ -53,7 +53,7 @@ struct {
 	__uint(value_size, MEMLEAK_MAX_FRAMES * sizeof(__u64));
 } memleak_stack_traces SEC(".maps");
 
-/* Allocations that found the live-allocation map full. */
+/* Allocations that found the live-allocation map full; the plugin reads and resets it. */
 __u64 memleak_map_full = 0;
 
 static __always_inline int remember(__u64 size, __u64 old_ptr, __u64 out_ptr, __u8 is_realloc)

@@ -17,7 +17,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
+	__uint(max_entries, PROFILE_MAX_COUNTS);
 	__type(key, struct profile_key);
 	__type(value, __u64);
 } profile_counts SEC(".maps");
@@ -29,7 +29,7 @@ struct {
 	__uint(value_size, PROFILE_MAX_FRAMES * sizeof(__u64));
 } profile_stack_traces SEC(".maps");
 
-/* Samples lost because the count map was full. */
+/* Samples lost because the count map was full; the plugin reads and resets it. */
 __u64 profile_map_full = 0;
 
 SEC("perf_event")

@@ -16,6 +16,7 @@ enum profile_event_type {
 
 #define PROFILE_MAX_FRAMES 127 /* PERF_MAX_STACK_DEPTH */
 #define PROFILE_STACK_LEN 4096
+#define PROFILE_MAX_COUNTS 16384 /* distinct (pid, comm, stacks) keys per interval */
 
 /* Key of the sample counts (value: __u64 samples). Negative stack ids:
  * no stack of that kind (kernel thread, sample in user mode, lost). */

@@ -44,6 +44,9 @@ struct {
 	__type(value, struct tcprtt_hist);
 } tcprtt_hists SEC(".maps");
 
+/* Samples lost because the histogram map was full; the plugin reads and resets it. */
+__u64 tcprtt_map_full = 0;
+
 /* Per socket: whether its owner passed the filters (1) or not (0). */
 struct {
 	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
@@ -149,8 +152,10 @@ int BPF_PROG(handle_tcp_probe, struct sock *sk, struct sk_buff *skb)
 	if (!h) {
 		bpf_map_update_elem(&tcprtt_hists, &k, &zero, BPF_NOEXIST);
 		h = bpf_map_lookup_elem(&tcprtt_hists, &k);
-		if (!h)
-			return 0; /* the map is full until the next collect() */
+		if (!h) { /* the map is full until the next collect() */
+			__sync_fetch_and_add(&tcprtt_map_full, 1);
+			return 0;
+		}
 	}
 	__sync_fetch_and_add(&h->slots[hist_log2_slot(srtt, TCPRTT_SLOTS)], 1);
 	__sync_fetch_and_add(&h->sum_us, srtt);
