@@ -252,20 +252,6 @@ static int read_totals(int fd, struct stack_total **out, size_t *n)
 	return 0;
 }
 
-/* Warn about allocations the full live-allocation map could not track
- * since the last collect(): their blocks are missing from the totals. */
-static void report_full(struct skel_plugin *sp)
-{
-	struct memleak_bpf *skel = sp->skel;
-	uint64_t lost = __atomic_exchange_n(&skel->bss->memleak_map_full, 0, __ATOMIC_RELAXED);
-
-	if (lost)
-		sp->host->log(sp->t, EUN_PLOG_WARN,
-			      "%llu allocations were not tracked: more than %d blocks live at once; "
-			      "their bytes are missing from the totals",
-			      (unsigned long long)lost, MEMLEAK_MAX_BLOCKS);
-}
-
 static int memleak_collect(void *state)
 {
 	struct memleak *m = state;
@@ -281,7 +267,9 @@ static int memleak_collect(void *state)
 		sp->host->set_error(sp->t, "memleak: out of memory reading the stack totals");
 		return err;
 	}
-	report_full(sp);
+	skel_plugin_warn_lost(sp, &skel->bss->memleak_map_full,
+			      "allocations were not tracked: more than %d blocks live at once; "
+			      "their bytes are missing from the totals", MEMLEAK_MAX_BLOCKS);
 	qsort(v, n, sizeof(*v), by_bytes_desc);
 	if (m->top && n > m->top)
 		n = m->top;

@@ -341,19 +341,6 @@ static void forget_old_stacks(struct profile *p)
 	p->used_now.n = 0;
 }
 
-/* Warn about samples the full count map could not hold since the last collect(). */
-static void report_full(struct profile *p)
-{
-	struct profile_bpf *skel = p->sp->skel;
-	uint64_t lost = __atomic_exchange_n(&skel->bss->profile_map_full, 0, __ATOMIC_RELAXED);
-
-	if (lost)
-		p->sp->host->log(p->sp->t, EUN_PLOG_WARN,
-				 "%llu samples were not counted: more than %d distinct stacks in one "
-				 "interval; lower interval_ms or filter by pid, uid or comm",
-				 (unsigned long long)lost, PROFILE_MAX_COUNTS);
-}
-
 static int profile_collect(void *state)
 {
 	struct profile *p = state;
@@ -374,7 +361,9 @@ static int profile_collect(void *state)
 	}
 	err = emit_rows(p);
 	forget_old_stacks(p);
-	report_full(p);
+	skel_plugin_warn_lost(p->sp, &skel->bss->profile_map_full,
+			      "samples were not counted: more than %d distinct stacks in one interval; "
+			      "lower interval_ms or filter by pid, uid or comm", PROFILE_MAX_COUNTS);
 	return err;
 }
 

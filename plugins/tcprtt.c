@@ -96,19 +96,6 @@ static int emit_hist(const void *key, const void *value, void *arg)
 	return err;
 }
 
-/* Warn about samples the full histogram map could not take since the last collect(). */
-static void report_full(struct skel_plugin *sp)
-{
-	struct tcprtt_bpf *skel = sp->skel;
-	uint64_t lost = __atomic_exchange_n(&skel->bss->tcprtt_map_full, 0, __ATOMIC_RELAXED);
-
-	if (lost)
-		sp->host->log(sp->t, EUN_PLOG_WARN,
-			      "%llu RTT samples were not counted: more than %d keys in one interval; "
-			      "lower interval_ms, key by port or none, or filter by port",
-			      (unsigned long long)lost, TCPRTT_MAX_KEYS);
-}
-
 static int tcprtt_collect(void *state)
 {
 	struct collect_run run = { .sp = state };
@@ -119,7 +106,9 @@ static int tcprtt_collect(void *state)
 		return 0;
 	n = map_drain(bpf_map__fd(skel->maps.tcprtt_hists), sizeof(struct tcprtt_key),
 		      sizeof(struct tcprtt_hist), emit_hist, &run);
-	report_full(run.sp);
+	skel_plugin_warn_lost(run.sp, &skel->bss->tcprtt_map_full,
+			      "RTT samples were not counted: more than %d keys in one interval; lower "
+			      "interval_ms, key by port or none, or filter by port", TCPRTT_MAX_KEYS);
 	if (n < 0 && !run.emit_failed)
 		run.sp->host->set_error(run.sp->t, "tcprtt: cannot drain the histogram map: %s",
 					strerror(-n));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Shared lifecycle of the in-tree tracker plugins (see skel_plugin.h). */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +46,20 @@ int skel_plugin_ready(struct skel_plugin *sp, void **state)
 	}
 	*state = sp;
 	return 0;
+}
+
+void skel_plugin_warn_lost(struct skel_plugin *sp, __u64 *lost, const char *fmt, ...)
+{
+	__u64 n = __atomic_exchange_n(lost, 0, __ATOMIC_RELAXED);
+	char what[256];
+	va_list ap;
+
+	if (!n)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	sp->host->log(sp->t, EUN_PLOG_WARN, "%llu %s", (unsigned long long)n, what);
 }
 
 /* Error text for a config key that could not be read. */

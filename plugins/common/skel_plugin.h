@@ -19,6 +19,8 @@
 
 #include <stdbool.h>
 
+#include <linux/types.h>
+
 #include <eunomia/plugin.h>
 
 struct bpf_object_skeleton;
@@ -61,6 +63,12 @@ int skel_plugin_ready(struct skel_plugin *sp, void **state);
 int skel_plugin_cfg_bool(struct skel_plugin *sp, const char *key, bool *out);
 /* Read a UINT config key declared by the plugin (0 if unset); -errno + error text. */
 int skel_plugin_cfg_uint(struct skel_plugin *sp, const char *key, uint64_t *out);
+
+/* Read and zero *lost, a counter the BPF side adds to (in .bss) when an
+ * aggregate map is full; when it was not 0, log a warning: the count,
+ * then the printf-style rest, e.g. "samples were not counted: ...". */
+void skel_plugin_warn_lost(struct skel_plugin *sp, __u64 *lost, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Load the BPF object the first time (later calls do nothing); 0 or
  * -errno + error text. For plugins that attach their programs themselves. */

@@ -91,6 +91,28 @@ int64_t itest_field_s64(const struct eun_event *ev, const char *name)
 	return (int64_t)u;
 }
 
+void itest_check_hist(const struct eun_event *ev, const char *hist, const char *sum, uint64_t count)
+{
+	int i = eun_event_field_index(ev, hist);
+	uint64_t lo = 0, hi = 0, total = 0, s = (uint64_t)itest_field_s64(ev, sum);
+	const uint64_t *slots;
+	size_t n;
+
+	ITEST_CHECK(i >= 0, "no %s field", hist);
+	ITEST_CHECK(eun_event_get_hist(ev, (size_t)i, &slots, &n) == 0, "%s: %s", hist,
+		    eun_last_error());
+	ITEST_CHECK(n == 32, "%s has %zu slots, want 32", hist, n);
+	for (size_t k = 0; k < n; k++) {
+		total += slots[k];
+		lo += k ? slots[k] << k : 0;
+		hi += slots[k] << (k + 1);
+	}
+	ITEST_CHECK(total == count, "%s: slots add up to %llu, count is %llu", hist,
+		    (unsigned long long)total, (unsigned long long)count);
+	ITEST_CHECK(s >= lo && s < hi, "%s %llu outside [%llu, %llu)", sum, (unsigned long long)s,
+		    (unsigned long long)lo, (unsigned long long)hi);
+}
+
 static char tmpdir[64];
 
 static void remove_tmpdir(void)

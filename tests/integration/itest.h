@@ -55,6 +55,11 @@ bool itest_field_text(const struct eun_event *ev, const char *name, char *buf, s
 /* Integer field `name` of ev; fails the test if it is missing or not an integer. */
 int64_t itest_field_s64(const struct eun_event *ev, const char *name);
 
+/* The log2 histogram field `hist` of ev (32 slots) must add up to count,
+ * and the integer field `sum` must lie within the bounds of its slots
+ * (slot k: [2^k, 2^(k+1)), slot 0: [0, 2)); fails the test otherwise. */
+void itest_check_hist(const struct eun_event *ev, const char *hist, const char *sum, uint64_t count);
+
 /* A fresh directory under /tmp (path in a static buffer), removed at exit with its files. */
 const char *itest_tmpdir(void);
 

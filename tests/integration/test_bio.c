@@ -59,36 +59,13 @@ static int op_index(const char *op)
 	return -1;
 }
 
-/* Slots must add up to count, and the sum must lie within the slot bounds. */
-static void check_hist(const struct eun_event *ev, uint64_t count)
-{
-	int i = eun_event_field_index(ev, "latency");
-	uint64_t lo = 0, hi = 0, total = 0, sum = (uint64_t)itest_field_s64(ev, "latency_sum");
-	const uint64_t *slots;
-	size_t n;
-
-	ITEST_CHECK(i >= 0, "no latency field");
-	ITEST_CHECK(eun_event_get_hist(ev, (size_t)i, &slots, &n) == 0, "latency: %s",
-		    eun_last_error());
-	ITEST_CHECK(n == 32, "latency has %zu slots, want 32", n);
-	for (size_t k = 0; k < n; k++) {
-		total += slots[k];
-		lo += k ? slots[k] << k : 0;
-		hi += slots[k] << (k + 1);
-	}
-	ITEST_CHECK(total == count, "slots add up to %llu, count is %llu", (unsigned long long)total,
-		    (unsigned long long)count);
-	ITEST_CHECK(sum >= lo && sum < hi, "latency_sum %llu outside [%llu, %llu)",
-		    (unsigned long long)sum, (unsigned long long)lo, (unsigned long long)hi);
-}
-
 static void on_latency(struct seen *s, const struct eun_event *ev, const char *disk, int op)
 {
 	uint64_t count = (uint64_t)itest_field_s64(ev, "count");
 	struct totals *t;
 
 	ITEST_CHECK(count > 0, "a latency record with no requests");
-	check_hist(ev, count);
+	itest_check_hist(ev, "latency", "latency_sum", count);
 	if (strcmp(disk, s->disk) || op < 0)
 		return; /* e.g. the loop driver's own I/O to the backing file */
 	t = &s->hist[eun_event_tracker(ev) == s->high][op];

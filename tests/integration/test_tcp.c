@@ -160,103 +160,96 @@ static int listener(struct conn *c)
 	return fd;
 }
 
-static void transfer(int from, int to, size_t n)
+/* Send n (at most TO_SERVER) bytes on fd. */
+static void send_n(int fd, size_t n)
+{
+	char buf[TO_SERVER];
+
+	memset(buf, 'x', n);
+	ITEST_CHECK(send(fd, buf, n, 0) == (ssize_t)n, "send: %s", strerror(errno));
+}
+
+/* Receive exactly n bytes on fd. */
+static void recv_n(int fd, size_t n)
 {
 	char buf[TO_SERVER];
 	size_t got = 0;
 
-	memset(buf, 'x', sizeof(buf));
-	ITEST_CHECK(send(from, buf, n, 0) == (ssize_t)n, "send: %s", strerror(errno));
 	while (got < n) {
-		ssize_t r = recv(to, buf, sizeof(buf), 0);
+		ssize_t r = recv(fd, buf, n - got, 0);
 
 		ITEST_CHECK(r > 0, "recv: %s", r ? strerror(errno) : "EOF");
 		got += (size_t)r;
 	}
+}
+
+/* A client socket connected to listener lfd; sets c->cport. */
+static int connect_client(struct conn *c, int lfd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int cfd;
+
+	ITEST_CHECK(getsockname(lfd, (struct sockaddr *)&ss, &len) == 0, "getsockname: %s",
+		    strerror(errno));
+	cfd = socket(c->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	ITEST_CHECK(cfd >= 0, "socket: %s", strerror(errno));
+	ITEST_CHECK(connect(cfd, (struct sockaddr *)&ss, len) == 0, "connect to %s port %u: %s",
+		    c->addr, c->lport, strerror(errno));
+	len = sizeof(ss);
+	ITEST_CHECK(getsockname(cfd, (struct sockaddr *)&ss, &len) == 0, "getsockname: %s",
+		    strerror(errno));
+	c->cport = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	return cfd;
+}
+
+/* The server's end: wait for the client's close (EOF), then close. */
+static void close_after_eof(int sfd)
+{
+	char b;
+
+	ITEST_CHECK(recv(sfd, &b, 1, 0) == 0, "server side: want EOF after the client's close");
+	close(sfd);
 }
 
 /* One connection to listener lfd: connect, accept, data both ways, close. */
 static void run_conn(struct conn *c, int lfd)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-	int cfd, sfd;
-	char b;
+	int cfd = connect_client(c, lfd), sfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 
-	ITEST_CHECK(getsockname(lfd, (struct sockaddr *)&ss, &len) == 0, "getsockname: %s",
-		    strerror(errno));
-	cfd = socket(c->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ITEST_CHECK(cfd >= 0, "socket: %s", strerror(errno));
-	ITEST_CHECK(connect(cfd, (struct sockaddr *)&ss, len) == 0, "connect to %s port %u: %s",
-		    c->addr, c->lport, strerror(errno));
-	len = sizeof(ss);
-	ITEST_CHECK(getsockname(cfd, (struct sockaddr *)&ss, &len) == 0, "getsockname: %s",
-		    strerror(errno));
-	c->cport = ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	sfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	ITEST_CHECK(sfd >= 0, "accept: %s", strerror(errno));
-
-	transfer(cfd, sfd, TO_SERVER);
-	transfer(sfd, cfd, TO_CLIENT);
+	send_n(cfd, TO_SERVER);
+	recv_n(sfd, TO_SERVER);
+	send_n(sfd, TO_CLIENT);
+	recv_n(cfd, TO_CLIENT);
 	close(cfd);
-	ITEST_CHECK(recv(sfd, &b, 1, 0) == 0, "server side: want EOF after the client's close");
-	close(sfd);
+	close_after_eof(sfd);
 }
 
-/* The child's side of serve_forked(): accept one connection on lfd, read
- * TO_SERVER bytes, answer TO_CLIENT, wait for EOF, close. */
+/* The serving child of run_conn_forked(): accept one connection on lfd,
+ * TO_SERVER bytes in, TO_CLIENT out, close after the client's. */
 static void server_child(int lfd)
 {
-	char buf[TO_SERVER];
-	size_t got = 0;
 	int sfd;
 
 	prctl(PR_SET_NAME, SERVER_COMM);
 	sfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
-	if (sfd < 0)
-		_exit(2);
-	while (got < TO_SERVER) {
-		ssize_t r = recv(sfd, buf, sizeof(buf), 0);
-
-		if (r <= 0)
-			_exit(3);
-		got += (size_t)r;
-	}
-	memset(buf, 'y', TO_CLIENT);
-	if (send(sfd, buf, TO_CLIENT, 0) != TO_CLIENT || recv(sfd, buf, 1, 0) != 0)
-		_exit(4);
-	close(sfd);
+	ITEST_CHECK(sfd >= 0, "accept: %s", strerror(errno));
+	recv_n(sfd, TO_SERVER);
+	send_n(sfd, TO_CLIENT);
+	close_after_eof(sfd);
 	_exit(0);
 }
 
-/* As run_conn(), but the connection is accepted and served by the child w->server. */
+/* As run_conn(), but the connection is accepted and served by the child
+ * w->server, which waits for a byte on go; its checks exit it with 1. */
 static void run_conn_forked(struct want *w, struct conn *c, int lfd, int go)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-	char buf[TO_SERVER];
-	size_t got = 0;
-	int cfd, status;
+	int cfd = connect_client(c, lfd), status;
 
-	ITEST_CHECK(getsockname(lfd, (struct sockaddr *)&ss, &len) == 0, "getsockname: %s",
-		    strerror(errno));
-	cfd = socket(c->family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	ITEST_CHECK(cfd >= 0, "socket: %s", strerror(errno));
-	ITEST_CHECK(connect(cfd, (struct sockaddr *)&ss, len) == 0, "connect to %s port %u: %s",
-		    c->addr, c->lport, strerror(errno));
-	len = sizeof(ss);
-	ITEST_CHECK(getsockname(cfd, (struct sockaddr *)&ss, &len) == 0, "getsockname: %s",
-		    strerror(errno));
-	c->cport = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	ITEST_CHECK(write(go, "g", 1) == 1, "cannot start the server child");
-	memset(buf, 'x', sizeof(buf));
-	ITEST_CHECK(send(cfd, buf, TO_SERVER, 0) == TO_SERVER, "send: %s", strerror(errno));
-	while (got < TO_CLIENT) {
-		ssize_t r = recv(cfd, buf, sizeof(buf), 0);
-
-		ITEST_CHECK(r > 0, "recv: %s", r ? strerror(errno) : "EOF");
-		got += (size_t)r;
-	}
+	send_n(cfd, TO_SERVER);
+	recv_n(cfd, TO_CLIENT);
 	close(cfd);
 	ITEST_CHECK(waitpid(w->server, &status, 0) == w->server, "waitpid");
 	ITEST_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "server child status %#x", status);

@@ -39,28 +39,6 @@ struct seen {
 	bool done;
 };
 
-/* Slots must add up to count, and the sum must lie within the slot bounds. */
-static void check_hist(const struct eun_event *ev, uint64_t count)
-{
-	int i = eun_event_field_index(ev, "srtt");
-	uint64_t lo = 0, hi = 0, total = 0, sum = (uint64_t)itest_field_s64(ev, "srtt_sum");
-	const uint64_t *slots;
-	size_t n;
-
-	ITEST_CHECK(i >= 0, "no srtt field");
-	ITEST_CHECK(eun_event_get_hist(ev, (size_t)i, &slots, &n) == 0, "srtt: %s", eun_last_error());
-	ITEST_CHECK(n == 32, "srtt has %zu slots, want 32", n);
-	for (size_t k = 0; k < n; k++) {
-		total += slots[k];
-		lo += k ? slots[k] << k : 0;
-		hi += slots[k] << (k + 1);
-	}
-	ITEST_CHECK(total == count, "slots add up to %llu, count is %llu", (unsigned long long)total,
-		    (unsigned long long)count);
-	ITEST_CHECK(sum >= lo && sum < hi, "srtt_sum %llu outside [%llu, %llu)",
-		    (unsigned long long)sum, (unsigned long long)lo, (unsigned long long)hi);
-}
-
 static int on_event(const struct eun_event *ev, void *cookie)
 {
 	struct seen *s = cookie;
@@ -70,7 +48,7 @@ static int on_event(const struct eun_event *ev, void *cookie)
 	ITEST_CHECK(!strcmp(eun_event_type_name(ev), "rtt"), "type %s", eun_event_type_name(ev));
 	count = (uint64_t)itest_field_s64(ev, "count");
 	ITEST_CHECK(count > 0, "a record with no samples");
-	check_hist(ev, count);
+	itest_check_hist(ev, "srtt", "srtt_sum", count);
 	ITEST_CHECK(itest_field_text(ev, "addr", addr, sizeof(addr)), "no addr");
 	ITEST_CHECK(itest_field_text(ev, "family", family, sizeof(family)), "no family");
 	ITEST_CHECK(eun_event_tracker(ev) != s->other,
