@@ -79,9 +79,9 @@ static void put_int(struct outbuf *o, const struct eun_field *f, uint64_t v)
 			v &= (UINT64_C(1) << (8 * f->size)) - 1;
 		outbuf_printf(o, "0x%" PRIx64, v);
 	} else if (field_is_signed(f)) {
-		outbuf_printf(o, "%" PRId64, (int64_t)v);
+		outbuf_s64(o, (int64_t)v);
 	} else {
-		outbuf_printf(o, "%" PRIu64, v);
+		outbuf_u64(o, v);
 	}
 }
 

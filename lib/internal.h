@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <eunomia/eunomia.h>
 #include <eunomia/plugin.h>
@@ -211,10 +212,42 @@ struct outbuf {
 	size_t len; /* length the full output needs so far */
 };
 EUN_HIDDEN void outbuf_init(struct outbuf *o, char *buf, size_t size);
-EUN_HIDDEN void outbuf_putc(struct outbuf *o, char c);
-EUN_HIDDEN void outbuf_write(struct outbuf *o, const char *s, size_t n);
+
+/* Bytes still free before the byte reserved for the terminating NUL. */
+static inline size_t outbuf_room(const struct outbuf *o)
+{
+	return o->len + 1 < o->size ? o->size - o->len - 1 : 0;
+}
+
+/* Count n more bytes of output, saturating at SIZE_MAX. */
+static inline void outbuf_count(struct outbuf *o, size_t n)
+{
+	o->len = n > SIZE_MAX - o->len ? SIZE_MAX : o->len + n;
+}
+
+/* Append n bytes (what fits). Inline, like outbuf_putc(): the renderers
+ * call them for every piece of every event. */
+static inline void outbuf_write(struct outbuf *o, const char *s, size_t n)
+{
+	size_t room = outbuf_room(o);
+
+	if (room)
+		memcpy(o->buf + o->len, s, n < room ? n : room);
+	outbuf_count(o, n);
+}
+
+static inline void outbuf_putc(struct outbuf *o, char c)
+{
+	if (o->len + 1 < o->size)
+		o->buf[o->len] = c;
+	outbuf_count(o, 1);
+}
+
 EUN_HIDDEN void outbuf_puts(struct outbuf *o, const char *s);
 EUN_HIDDEN void outbuf_printf(struct outbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* v in decimal, as "%" PRIu64 / PRId64 would print it, without printf's cost. */
+EUN_HIDDEN void outbuf_u64(struct outbuf *o, uint64_t v);
+EUN_HIDDEN void outbuf_s64(struct outbuf *o, int64_t v);
 /* NUL-terminate and return the full length (as int, or -EOVERFLOW). */
 EUN_HIDDEN int outbuf_finish(struct outbuf *o);
 /* "a, b, c" from name_at(src, 0..n-1) into buf (truncated to size), or

@@ -15,31 +15,6 @@ void outbuf_init(struct outbuf *o, char *buf, size_t size)
 		buf[0] = '\0';
 }
 
-/* Bytes still free before the byte reserved for the terminating NUL. */
-static size_t outbuf_room(const struct outbuf *o)
-{
-	return o->len + 1 < o->size ? o->size - o->len - 1 : 0;
-}
-
-static void outbuf_count(struct outbuf *o, size_t n)
-{
-	o->len = n > SIZE_MAX - o->len ? SIZE_MAX : o->len + n;
-}
-
-void outbuf_write(struct outbuf *o, const char *s, size_t n)
-{
-	size_t room = outbuf_room(o);
-
-	if (room)
-		memcpy(o->buf + o->len, s, n < room ? n : room);
-	outbuf_count(o, n);
-}
-
-void outbuf_putc(struct outbuf *o, char c)
-{
-	outbuf_write(o, &c, 1);
-}
-
 void outbuf_puts(struct outbuf *o, const char *s)
 {
 	outbuf_write(o, s, strlen(s));
@@ -57,6 +32,42 @@ void outbuf_printf(struct outbuf *o, const char *fmt, ...)
 	va_end(ap);
 	/* vsnprintf fails only when the text exceeds INT_MAX: make finish report it. */
 	outbuf_count(o, n < 0 ? SIZE_MAX : (size_t)n);
+}
+
+void outbuf_u64(struct outbuf *o, uint64_t v)
+{
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
+	char digits[20]; /* UINT64_MAX has 20 */
+	size_t n = sizeof(digits);
+
+	/* Two digits per division: half the (slow) 64-bit divisions. */
+	while (v >= 100) {
+		size_t p = (size_t)(v % 100) * 2;
+
+		v /= 100;
+		digits[--n] = pairs[p + 1];
+		digits[--n] = pairs[p];
+	}
+	if (v >= 10) {
+		digits[--n] = pairs[v * 2 + 1];
+		digits[--n] = pairs[v * 2];
+	} else {
+		digits[--n] = (char)('0' + v);
+	}
+	outbuf_write(o, digits + n, sizeof(digits) - n);
+}
+
+void outbuf_s64(struct outbuf *o, int64_t v)
+{
+	if (v < 0) {
+		outbuf_putc(o, '-');
+		outbuf_u64(o, 0 - (uint64_t)v); /* also right for INT64_MIN */
+	} else {
+		outbuf_u64(o, (uint64_t)v);
+	}
 }
 
 int outbuf_finish(struct outbuf *o)

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* Render an event as one JSON object. */
-#include <inttypes.h>
 #include <string.h>
 
 #include "internal.h"
@@ -38,8 +37,16 @@ static size_t utf8_seq_len(const uint8_t *s, size_t n)
 	return len;
 }
 
+/* True for the bytes a JSON string carries as they are: printable ASCII
+ * but the quote and the backslash. */
+static bool json_plain(uint8_t c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 /* A JSON string of n arbitrary bytes: valid UTF-8 passes through, each
- * byte of an invalid sequence becomes \u00XX. */
+ * byte of an invalid sequence becomes \u00XX. Runs of plain bytes are
+ * copied in one write: most strings (paths, names) are one run. */
 static void json_put_string(struct outbuf *o, const char *str, size_t n)
 {
 	const uint8_t *s = (const uint8_t *)str;
@@ -48,7 +55,15 @@ static void json_put_string(struct outbuf *o, const char *str, size_t n)
 	outbuf_putc(o, '"');
 	while (i < n) {
 		uint8_t c = s[i];
+		size_t end = i;
 
+		while (end < n && json_plain(s[end]))
+			end++;
+		if (end > i) {
+			outbuf_write(o, str + i, end - i);
+			i = end;
+			continue;
+		}
 		if (c >= 0x80) {
 			seq = utf8_seq_len(s + i, n - i);
 			if (seq) {
@@ -70,22 +85,21 @@ static void json_put_string(struct outbuf *o, const char *str, size_t n)
 			outbuf_puts(o, "\\b");
 		} else if (c == '\f') {
 			outbuf_puts(o, "\\f");
-		} else if (c < 0x20) {
+		} else { /* other control characters */
 			outbuf_printf(o, "\\u%04x", c);
-		} else {
-			outbuf_putc(o, (char)c);
 		}
 		i++;
 	}
 	outbuf_putc(o, '"');
 }
 
-/* ,"key": */
+/* "key": — header and field names are identifiers (plugin_validate.c
+ * refuses others), which JSON takes as they are. */
 static void json_put_key(struct outbuf *o, const char *key)
 {
-	outbuf_putc(o, ',');
-	json_put_string(o, key, strlen(key));
-	outbuf_putc(o, ':');
+	outbuf_putc(o, '"');
+	outbuf_write(o, key, strlen(key));
+	outbuf_write(o, "\":", 2);
 }
 
 static void json_put_field(struct outbuf *o, const struct eun_field *f, const uint8_t *rec)
@@ -107,16 +121,19 @@ static void json_put_field(struct outbuf *o, const struct eun_field *f, const ui
 	case EUN_FIELD_HIST_LOG2:
 		/* Slot i counts values in [2^i, 2^(i+1)), as the schema says. */
 		outbuf_putc(o, '[');
-		for (size_t i = 0; i < field_hist_slots(f); i++)
-			outbuf_printf(o, "%s%" PRIu64, i ? "," : "", field_hist_slot(f, rec, i));
+		for (size_t i = 0; i < field_hist_slots(f); i++) {
+			if (i)
+				outbuf_putc(o, ',');
+			outbuf_u64(o, field_hist_slot(f, rec, i));
+		}
 		outbuf_putc(o, ']');
 		break;
 	default:
 		/* JSON numbers are decimal, whatever EUN_FIELD_F_HEX asks for text. */
 		if (field_is_signed(f))
-			outbuf_printf(o, "%" PRId64, (int64_t)field_read_u64(f, rec));
+			outbuf_s64(o, (int64_t)field_read_u64(f, rec));
 		else
-			outbuf_printf(o, "%" PRIu64, field_read_u64(f, rec));
+			outbuf_u64(o, field_read_u64(f, rec));
 		break;
 	}
 }
@@ -137,14 +154,14 @@ int eun_event_to_json(const struct eun_event *ev, char *buf, size_t size)
 
 		if (i)
 			outbuf_putc(&o, ',');
-		json_put_string(&o, header_field_names[i], strlen(header_field_names[i]));
-		outbuf_putc(&o, ':');
+		json_put_key(&o, header_field_names[i]);
 		if (str)
 			json_put_string(&o, str, strlen(str));
 		else
-			outbuf_printf(&o, "%" PRIu64, header_field_num(ev, i));
+			outbuf_u64(&o, header_field_num(ev, i));
 	}
 	for (uint32_t i = 0; i < et->n_fields; i++) {
+		outbuf_putc(&o, ',');
 		json_put_key(&o, et->fields[i].name);
 		json_put_field(&o, &et->fields[i], ev->rec);
 	}

@@ -116,6 +116,28 @@ START_TEST(json_escapes_quotes_and_controls)
 }
 END_TEST
 
+/* Integers are written without printf: the ends of each range and zero. */
+START_TEST(json_integer_extremes)
+{
+	struct fixture_alpha rec;
+	struct rendered r;
+
+	alpha_fill(&rec);
+	rec.big = 0;
+	rec.ret = INT64_MIN;
+	rec.delta = INT32_MIN;
+	render_record(&rec, sizeof(rec), &r);
+	assert_valid_json(r.json);
+	ck_assert_msg(strstr(r.json, "\"big\":0,\"ret\":-9223372036854775808,\"mask\":48879,"
+				     "\"delta\":-2147483648,"), "%s", r.json);
+	rec.ret = INT64_MAX;
+	rec.delta = 0;
+	render_record(&rec, sizeof(rec), &r);
+	ck_assert_msg(strstr(r.json, "\"ret\":9223372036854775807,\"mask\":48879,\"delta\":0,"),
+		      "%s", r.json);
+}
+END_TEST
+
 START_TEST(json_invalid_utf8_stays_valid)
 {
 	/* Stray continuation, truncated sequence, overlong form, surrogate,
@@ -379,6 +401,7 @@ static Suite *render_suite(void)
 	tcase_add_test(json, json_exact_alpha);
 	tcase_add_test(json, json_exact_beta);
 	tcase_add_test(json, json_escapes_quotes_and_controls);
+	tcase_add_test(json, json_integer_extremes);
 	tcase_add_test(json, json_invalid_utf8_stays_valid);
 	tcase_add_test(json, json_full_string_without_nul);
 	tcase_add_test(json, renderers_truncate_like_snprintf);
