@@ -145,6 +145,7 @@ overhead_one() {
 	if [[ $c == untraced ]]; then
 		"${w}_run"
 		oh_ns[$key]+="$op_ns "
+		note "  $key: $op_ns ns/op"
 		return
 	fi
 	if [[ $c != empty* && $c != eunomia && -z $(libbpf_tool "$c") ]]; then
@@ -207,16 +208,16 @@ overhead_section() {
 # The table: median ns/op (min-max), ratio to untraced, delivery and the
 # tracer's CPU per million events.
 overhead_table() {
-	local w c key base med lo hi ratio dl lost cpu1m
+	local w c key base base_lo med lo hi ratio dl lost cpu1m
 	echo "1. Syscall overhead: median of $runs rounds; ops per run: open $ops_open, exec $ops_exec, tcp $ops_tcp"
-	printf '%-5s %-11s %10s %21s %7s %17s %7s %7s %9s  %s\n' workload config "ns/op" "(min-max)" ratio \
-		"delivered/ops" lost drops "CPU s/1M" note
+	printf '%-5s %-11s %10s %21s %7s %7s %17s %7s %7s %9s  %s\n' workload config "ns/op" "(min-max)" ratio \
+		"of min" "delivered/ops" lost drops "CPU s/1M" note
 	for w in $workloads; do
-		read -r base _ _ <<<"$(stats ${oh_ns[$w/untraced]})"
+		read -r base base_lo _ <<<"$(stats ${oh_ns[$w/untraced]})"
 		for c in $(${w}_configs); do
 			key=$w/$c
 			if [[ -n ${oh_why[$key]:-} ]]; then
-				printf '%-5s %-11s %10s %21s %7s %17s %7s %7s %9s  %s\n' "$w" "$c" - - - - - - - "${oh_why[$key]}"
+				printf '%-5s %-11s %10s %21s %7s %7s %17s %7s %7s %9s  %s\n' "$w" "$c" - - - - - - - - "${oh_why[$key]}"
 				continue
 			fi
 			# shellcheck disable=SC2086
@@ -228,11 +229,12 @@ overhead_table() {
 				lost=$((oh_expected[$key] - oh_delivered[$key]))
 				cpu1m=$(ratio "${oh_cpu[$key]}" "$(awk -v e="${oh_events[$key]}" 'BEGIN { print e / 1e6 }')" "%.2f")
 			fi
-			printf '%-5s %-11s %10s %21s %7s %17s %7s %7s %9s\n' "$w" "$c" "$med" "($lo-$hi)" "$ratio" \
-				"$dl" "$lost" "${oh_drops[$key]:--}" "$cpu1m"
+			printf '%-5s %-11s %10s %21s %7s %7s %17s %7s %7s %9s\n' "$w" "$c" "$med" "($lo-$hi)" "$ratio" \
+				"$(ratio "$lo" "$base_lo")" "$dl" "$lost" "${oh_drops[$key]:--}" "$cpu1m"
 		done
 	done
-	echo "   ratio: to untraced; delivered: the workload's own events (open: its opens of the file;"
+	echo "   ratio: of the medians, to untraced; of min: of the fastest runs (less touched by other"
+	echo "   load on the machine); delivered: the workload's own events (open: its opens of the file;"
 	echo "   exec: exec events of the program; tcp: its connects); lost = ops - delivered; drops:"
 	echo "   eunomia's kernel drop counter, or the tool's lost perf samples, of all processes;"
 	echo "   CPU s/1M: the tracer's user+system CPU from attached to exit per million events it wrote"
