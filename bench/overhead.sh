@@ -190,52 +190,76 @@ overhead_one() {
 
 declare -A eunomia_tracker=([open]=files [exec]=process [tcp]=tcp)
 
-# The section: every workload, $runs interleaved rounds, so that drift in
-# the machine's speed touches every configuration alike.
+# The section: every workload, $runs interleaved rounds. In each round every
+# traced configuration runs right after an untraced run of its own, and the
+# ratio of the pair is kept: other load on the machine (other users' builds
+# and tests) moves the speed of a run by up to 30%, far more than it
+# changes within a few seconds.
+declare -A oh_pair
 overhead_section() {
-	local w c r
+	local w c r base
 	open_target=$work/target
 	exec_prog=$work/benchtrue
 	for w in $workloads; do
-		note "overhead, $w: $runs rounds of: $(${w}_configs)"
+		note "overhead, $w: $runs rounds of untraced + each of: $(${w}_configs | sed 's/untraced //')"
 		"${w}_run" # warm-up
 		for ((r = 0; r < runs; r++)); do
-			for c in $(${w}_configs); do overhead_one "$w" "$c"; done
+			for c in $(${w}_configs); do
+				[[ $c == untraced || -n ${oh_why[$w/$c]:-} ]] && continue
+				overhead_one "$w" untraced
+				base=$op_ns
+				op_ns=""
+				overhead_one "$w" "$c"
+				[[ -n $op_ns ]] && oh_pair[$w/$c]+="$(ratio "$op_ns" "$base" "%.4f") "
+			done
 		done
 	done
 }
 
-# The table: median ns/op (min-max), ratio to untraced, delivery and the
-# tracer's CPU per million events.
+# Median, min and max of the paired ratios of $1 (workload/config), as 1.23x.
+overhead_pair_stats() {
+	# shellcheck disable=SC2086
+	stats $(awk -v l="${oh_pair[$1]:-}" 'BEGIN { n = split(l, v, " "); for (i = 1; i <= n; i++) print v[i] * 1000 }') |
+		awk '{ printf "%.2fx %.2fx %.2fx\n", $1 / 1000, $2 / 1000, $3 / 1000 }'
+}
+
+# The table: median ns/op (min-max), paired ratio to untraced (min-max),
+# ratio of medians, delivery and the tracer's CPU per million events.
 overhead_table() {
-	local w c key base base_lo med lo hi ratio dl lost cpu1m
-	echo "1. Syscall overhead: median of $runs rounds; ops per run: open $ops_open, exec $ops_exec, tcp $ops_tcp"
-	printf '%-5s %-11s %10s %21s %7s %7s %17s %7s %7s %9s  %s\n' workload config "ns/op" "(min-max)" ratio \
-		"of min" "delivered/ops" lost drops "CPU s/1M" note
+	local w c key base med lo hi pair plo phi pair_range dl lost cpu1m
+	echo "1. Syscall overhead: $runs rounds; ops per run: open $ops_open, exec $ops_exec, tcp $ops_tcp"
+	printf '%-5s %-11s %10s %21s %7s %13s %8s %17s %7s %7s %9s  %s\n' workload config "ns/op" "(min-max)" ratio \
+		"(min-max)" "of medns" "delivered/ops" lost drops "CPU s/1M" note
 	for w in $workloads; do
-		read -r base base_lo _ <<<"$(stats ${oh_ns[$w/untraced]})"
+		read -r base _ _ <<<"$(stats ${oh_ns[$w/untraced]})"
 		for c in $(${w}_configs); do
 			key=$w/$c
 			if [[ -n ${oh_why[$key]:-} ]]; then
-				printf '%-5s %-11s %10s %21s %7s %7s %17s %7s %7s %9s  %s\n' "$w" "$c" - - - - - - - - "${oh_why[$key]}"
+				printf '%-5s %-11s %10s %21s %7s %13s %8s %17s %7s %7s %9s  %s\n' "$w" "$c" - - - - - - - - - \
+					"${oh_why[$key]}"
 				continue
 			fi
 			# shellcheck disable=SC2086
 			read -r med lo hi <<<"$(stats ${oh_ns[$key]})"
-			ratio=$(ratio "$med" "$base")
+			pair=- pair_range=-
+			if [[ $c != untraced ]]; then
+				read -r pair plo phi <<<"$(overhead_pair_stats "$key")"
+				pair_range="($plo-$phi)"
+			fi
 			dl=- lost=- cpu1m=-
 			if [[ -n ${oh_expected[$key]:-} ]]; then
 				dl="${oh_delivered[$key]}/${oh_expected[$key]}"
 				lost=$((oh_expected[$key] - oh_delivered[$key]))
 				cpu1m=$(ratio "${oh_cpu[$key]}" "$(awk -v e="${oh_events[$key]}" 'BEGIN { print e / 1e6 }')" "%.2f")
 			fi
-			printf '%-5s %-11s %10s %21s %7s %7s %17s %7s %7s %9s\n' "$w" "$c" "$med" "($lo-$hi)" "$ratio" \
-				"$(ratio "$lo" "$base_lo")" "$dl" "$lost" "${oh_drops[$key]:--}" "$cpu1m"
+			printf '%-5s %-11s %10s %21s %7s %13s %8s %17s %7s %7s %9s\n' "$w" "$c" "$med" "($lo-$hi)" "$pair" \
+				"$pair_range" "$(ratio "$med" "$base")" "$dl" "$lost" "${oh_drops[$key]:--}" "$cpu1m"
 		done
 	done
-	echo "   ratio: of the medians, to untraced; of min: of the fastest runs (less touched by other"
-	echo "   load on the machine); delivered: the workload's own events (open: its opens of the file;"
-	echo "   exec: exec events of the program; tcp: its connects); lost = ops - delivered; drops:"
+	echo "   ratio: median (min-max) over the rounds of ns/op / ns/op of the untraced run just before;"
+	echo "   of medns: median ns/op / median untraced ns/op (more exposed to other load);"
+	echo "   delivered: the workload's own events (open: its opens of the file; exec: exec events of"
+	echo "   the program; tcp: its connects); lost = ops - delivered; drops:"
 	echo "   eunomia's kernel drop counter, or the tool's lost perf samples, of all processes;"
 	echo "   CPU s/1M: the tracer's user+system CPU from attached to exit per million events it wrote"
 }

@@ -12,13 +12,14 @@ verdict() {
 }
 
 targets_table() {
-	local ratio_v=- ratio_min=- lost=- base base_lo med lo row label ops events drops errors cpu sus_lost=- one=- all=- rss=- size=-
+	local ratio_v=- ratio_med=- lost=- base med row label ops events drops errors cpu sus_lost=- one=- all=- rss=- size=-
 	local key=open/eunomia
 	if [[ -n ${oh_ns[$key]:-} ]]; then
-		read -r base base_lo _ <<<"$(stats ${oh_ns[open/untraced]})"
-		read -r med lo _ <<<"$(stats ${oh_ns[$key]})"
-		ratio_v=$(ratio "$med" "$base" "%.2f")
-		ratio_min=$(ratio "$lo" "$base_lo" "%.2f")
+		read -r base _ _ <<<"$(stats ${oh_ns[open/untraced]})"
+		read -r med _ _ <<<"$(stats ${oh_ns[$key]})"
+		ratio_med=$(ratio "$med" "$base" "%.2f")
+		read -r ratio_v _ _ <<<"$(overhead_pair_stats "$key")"
+		ratio_v=${ratio_v%x}
 		lost=$((oh_expected[$key] - oh_delivered[$key]))
 	fi
 	for row in "${loss_rows[@]}"; do
@@ -40,8 +41,8 @@ targets_table() {
 	fi
 	echo "Targets (reported, not enforced)"
 	printf '  %-52s %-16s %s\n' target measured verdict
-	printf '  %-52s %-16s %s\n' "eunomia files overhead <= 1.30x untraced (medians)" "${ratio_v}x" "$(verdict "$ratio_v" "<=" 1.30)"
-	printf '  %-52s %-16s %s\n' "  ... fastest runs, for comparison" "${ratio_min}x" "$(verdict "$ratio_min" "<=" 1.30)"
+	printf '  %-52s %-16s %s\n' "eunomia files overhead <= 1.30x untraced (paired)" "${ratio_v}x" "$(verdict "$ratio_v" "<=" 1.30)"
+	printf '  %-52s %-16s %s\n' "  ... as a ratio of medians, for comparison" "${ratio_med}x" "$(verdict "$ratio_med" "<=" 1.30)"
 	printf '  %-52s %-16s %s\n' "  ... with every event delivered (burst, lost)" "$lost" "$(verdict "$lost" "==" 0)"
 	printf '  %-52s %-16s %s\n' "zero loss at one core's full open() rate, sustained" "$sus_lost" "$(verdict "$sus_lost" "==" 0)"
 	printf '  %-52s %-16s %s\n' "startup, one tracker < 100 ms" "$one ms" "$(verdict "$one" "<" 100)"
