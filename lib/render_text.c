@@ -7,6 +7,7 @@
 #include "internal.h"
 
 #define COMM_WIDTH 16
+#define TEXT_CONTAINER_ID_LEN 12
 
 int eun_text_header(char *buf, size_t size)
 {
@@ -70,6 +71,23 @@ static void text_put_str(struct outbuf *o, const uint8_t *s, size_t n)
 	outbuf_putc(o, '"');
 }
 
+/* Container events end with container=ID (its first 12 characters, as
+ * container tools show it) and, in a pod, pod=UID; host events add nothing. */
+static void text_put_container(struct outbuf *o, const struct eun_event *ev)
+{
+	const char *id = header_field_str(ev, HDR_CONTAINER_ID);
+	const char *pod = header_field_str(ev, HDR_POD_UID);
+
+	if (!*id)
+		return;
+	outbuf_puts(o, " container=");
+	text_put_str(o, (const uint8_t *)id, strnlen(id, TEXT_CONTAINER_ID_LEN));
+	if (*pod) {
+		outbuf_puts(o, " pod=");
+		text_put_str(o, (const uint8_t *)pod, strlen(pod));
+	}
+}
+
 int eun_event_to_text(const struct eun_event *ev, char *buf, size_t size)
 {
 	const struct eun_event_type *et;
@@ -99,5 +117,6 @@ int eun_event_to_text(const struct eun_event *ev, char *buf, size_t size)
 		else
 			field_put(&o, f, ev->rec);
 	}
+	text_put_container(&o, ev);
 	return outbuf_finish(&o);
 }

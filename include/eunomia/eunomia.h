@@ -321,7 +321,8 @@ EUN_API int eun_ctx_container_find(struct eun_ctx *ctx, const char *id_or_name,
  * last three "" for host processes), then the fields. No newline. */
 EUN_API int eun_event_to_json(const struct eun_event *ev, char *buf, size_t size);
 
-/* One line for people: fixed-width header columns, then key=value pairs. */
+/* One line for people: fixed-width header columns, then key=value pairs,
+ * then container=ID12 (and pod=UID) for events from a container. */
 EUN_API int eun_event_to_text(const struct eun_event *ev, char *buf, size_t size);
 
 /* Column header matching eun_event_to_text(). */

@@ -220,6 +220,12 @@ start_container "$id" "/docker/$id" '{}'
 check_listed "$id" docker "" "" "" "/docker/$id"
 trace_with_host_cat "$dir/docker.json" --container "$(echo "$id" | cut -c1-12)"
 check_filtered "$dir/docker.json" "$id" docker "" "--container ID-prefix (docker)"
+# The text format names the container by its short id.
+short=$(echo "$id" | cut -c1-12)
+trace_with_host_cat "$dir/docker.json" --container "$short" -o - -o text:"$dir/docker.txt"
+grep -q " path=/$marker .*container=$short\$" "$dir/docker.txt" ||
+	fail "text output: no open of /$marker ending in container=$short: $(head -n 3 "$dir/docker.txt")"
+echo "ok: text output ends container events with container=$short"
 trace_with_host_cat "$dir/parent.json" --cgroup /docker
 check_filtered "$dir/parent.json" "$id" docker "" "--cgroup /docker (a parent)"
 
