@@ -10,8 +10,6 @@
 #include <sys/epoll.h>
 #include <time.h>
 
-#include <bpf/libbpf.h>
-
 #include "internal.h"
 
 static const struct eun_event_type *find_type(const struct eun_plugin_desc *d, uint32_t id)
@@ -87,12 +85,12 @@ int event_deliver(struct eun_tracker *t, const void *rec, size_t len)
 	return 1;
 }
 
-static int on_sample(void *cookie, void *data, size_t size)
+static int on_sample(void *cookie, const void *data, size_t size)
 {
 	struct eun_tracker *t = cookie;
 
 	event_dispatch(t, data, size);
-	/* A negative return makes libbpf stop consuming and hand it back. */
+	/* A negative return stops the read and is handed back. */
 	return t->cb_status;
 }
 
@@ -109,14 +107,14 @@ int event_loop_add(struct eun_tracker *t)
 	fd = t->plugin->desc->ring_fd(t->state);
 	if (fd < 0)
 		return set_error(EBADF, "tracker '%s': ring_fd() gave no ring buffer after start()", name);
-	t->rb = ring_buffer__new(fd, on_sample, t, NULL);
+	t->rb = ring_reader_new(fd);
 	if (!t->rb)
 		return set_error(errno, "tracker '%s': cannot map its ring buffer: %s", name,
 				 strerror(errno));
-	if (epoll_ctl(t->ctx->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(t->rb), &ee) < 0) {
+	if (epoll_ctl(t->ctx->epfd, EPOLL_CTL_ADD, ring_reader_fd(t->rb), &ee) < 0) {
 		int err = errno;
 
-		ring_buffer__free(t->rb);
+		ring_reader_free(t->rb);
 		t->rb = NULL;
 		return set_error(err, "tracker '%s': epoll_ctl: %s", name, strerror(err));
 	}
@@ -129,9 +127,12 @@ static int drain(struct eun_tracker *t)
 	int n;
 
 	t->cb_status = 0;
-	n = ring_buffer__consume(t->rb);
+	n = ring_reader_consume(t->rb, on_sample, t);
 	if (t->cb_status < 0)
 		return t->cb_status;
+	if (n < 0) /* no memory to join a sample that wraps around the ring's end */
+		return set_error(-n, "tracker '%s': cannot read its ring buffer: %s",
+				 t->plugin->desc->name, strerror(-n));
 	return n;
 }
 
@@ -184,8 +185,8 @@ void event_loop_remove(struct eun_tracker *t)
 	if (!t->rb)
 		return;
 	drain(t);
-	epoll_ctl(t->ctx->epfd, EPOLL_CTL_DEL, ring_buffer__epoll_fd(t->rb), NULL);
-	ring_buffer__free(t->rb);
+	epoll_ctl(t->ctx->epfd, EPOLL_CTL_DEL, ring_reader_fd(t->rb), NULL);
+	ring_reader_free(t->rb);
 	t->rb = NULL;
 }
 

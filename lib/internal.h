@@ -16,7 +16,7 @@
 
 #define EUN_HIDDEN __attribute__((visibility("hidden")))
 
-struct ring_buffer;
+struct ring_reader;
 struct container_cache;
 struct bpf_object;
 
@@ -45,7 +45,7 @@ struct eun_tracker {
 	struct config_value *config;  /* common keys first, then plugin keys */
 	size_t n_config;
 	struct bpf_object *obj;       /* as given to host->prepare_bpf, may be NULL */
-	struct ring_buffer *rb;       /* while running */
+	struct ring_reader *rb;       /* while running */
 	void *decode_buf;             /* plugin->max_record bytes when decode is set */
 	uint64_t events, decode_errors;
 	int cb_status;                /* negative callback return seen during a drain */
@@ -203,6 +203,18 @@ EUN_HIDDEN int header_field_index(const char *name);
 EUN_HIDDEN const char *header_field_str(const struct eun_event *ev, enum header_field i);
 /* Value of a numeric column (ts is wall-clock ns); 0 for string ones. */
 EUN_HIDDEN uint64_t header_field_num(const struct eun_event *ev, enum header_field i);
+
+/* ---- one BPF ring buffer map, read in place (ring_reader.c) ---- */
+
+/* A sample of size bytes; valid during the call. Negative stops the read. */
+typedef int (*ring_sample_fn)(void *cookie, const void *sample, size_t size);
+/* Map the ring of map_fd (not taken over); NULL with errno on failure. */
+EUN_HIDDEN struct ring_reader *ring_reader_new(int map_fd);
+EUN_HIDDEN void ring_reader_free(struct ring_reader *r);
+/* The map fd, readable (EPOLLIN) while samples wait. */
+EUN_HIDDEN int ring_reader_fd(const struct ring_reader *r);
+/* Hand every committed sample to fn; how many, or fn's negative return. */
+EUN_HIDDEN int ring_reader_consume(struct ring_reader *r, ring_sample_fn fn, void *cookie);
 
 /* ---- output buffer with snprintf semantics (outbuf.c) ---- */
 
