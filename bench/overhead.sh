@@ -12,14 +12,17 @@
 #   W_count CONFIG   events of the workload the tracer delivered
 # A configuration named "untraced" runs without a tracer.
 
+# run_parse CMD...: run workload CMD once; sets line (its output) and op_ns.
+run_parse() {
+	line=$("$@") || die "${1##*/} failed"
+	[[ $line =~ ns_per_op=([0-9.]+) ]] || die "cannot parse ${1##*/} output: $line"
+	op_ns=${BASH_REMATCH[1]}
+}
+
 # --- open: openat + close of one file --------------------------------------------
 open_target=""
 open_run() {
-	local line
-	line=$("$build/bench/workload_open" -c "$work_cpu" -n "$ops_open" "$open_target") ||
-		die "workload_open failed"
-	[[ $line =~ ns_per_op=([0-9.]+) ]] || die "cannot parse workload_open output: $line"
-	op_ns=${BASH_REMATCH[1]}
+	run_parse "$build/bench/workload_open" -c "$work_cpu" -n "$ops_open" "$open_target"
 	op_count=$ops_open
 }
 open_configs() { echo "untraced empty empty_pair eunomia opensnoop"; }
@@ -49,11 +52,7 @@ open_count() {
 # --- exec: spawn + wait of a copy of true(1) -------------------------------------
 exec_prog=""
 exec_run() {
-	local line
-	line=$("$build/bench/workload_exec" -c "$work_cpu" -n "$ops_exec" "$exec_prog") ||
-		die "workload_exec failed"
-	[[ $line =~ ns_per_op=([0-9.]+) ]] || die "cannot parse workload_exec output: $line"
-	op_ns=${BASH_REMATCH[1]}
+	run_parse "$build/bench/workload_exec" -c "$work_cpu" -n "$ops_exec" "$exec_prog"
 	op_count=$ops_exec
 }
 exec_configs() { echo "untraced empty eunomia execsnoop"; }
@@ -82,11 +81,9 @@ exec_count() {
 # --- tcp: loopback connect + accept + close ---------------------------------------
 tcp_port=""
 tcp_run() {
-	local line
-	line=$("$build/bench/workload_tcp" -c "$work_cpu" -n "$ops_tcp") || die "workload_tcp failed"
-	[[ $line =~ ns_per_op=([0-9.]+).*port=([0-9]+) ]] || die "cannot parse workload_tcp output: $line"
-	op_ns=${BASH_REMATCH[1]}
-	tcp_port=${BASH_REMATCH[2]}
+	run_parse "$build/bench/workload_tcp" -c "$work_cpu" -n "$ops_tcp"
+	[[ $line =~ port=([0-9]+) ]] || die "no port in workload_tcp output: $line"
+	tcp_port=${BASH_REMATCH[1]}
 	op_count=$ops_tcp
 }
 tcp_configs() { echo "untraced empty eunomia tcpconnect tcplife"; }
