@@ -143,7 +143,7 @@ struct ksyms *ksyms_load(void)
 	qsort(k->v, k->n, sizeof(*k->v), ksym_cmp);
 #ifdef __GLIBC__
 	/* The two arrays grew by doubling: the copies they left behind (about
-	 * 4 MB for the kernel's 150,000 text symbols) would stay as RSS. */
+	 * 4 MB for the 120,000 text symbols of a 6.18 kernel) would stay as RSS. */
 	malloc_trim(0);
 #endif
 	return k;
