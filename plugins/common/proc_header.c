@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+
+#include <linux/magic.h>
 
 #include "proc_header.h"
 
@@ -18,14 +21,30 @@ static __u32 ns_inode(uint32_t pid, const char *name)
 	return stat(path, &st) ? 0 : (__u32)st.st_ino;
 }
 
+/* Where the cgroup v2 hierarchy is mounted: /sys/fs/cgroup, or
+ * /sys/fs/cgroup/unified on hybrid v1/v2 systems; NULL if neither. */
+static const char *cgroup2_root(void)
+{
+	static const char *const roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+	struct statfs fs;
+
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
+		if (!statfs(roots[i], &fs) && fs.f_type == CGROUP2_SUPER_MAGIC)
+			return roots[i];
+	return NULL;
+}
+
 /* cgroup v2 id (the inode of its directory) of process pid, or 0. */
 static __u64 cgroup_id(uint32_t pid)
 {
 	char path[PATH_MAX + 32], line[PATH_MAX];
+	const char *root = cgroup2_root();
 	struct stat st;
 	__u64 id = 0;
 	FILE *f;
 
+	if (!root)
+		return 0;
 	snprintf(path, sizeof(path), "/proc/%" PRIu32 "/cgroup", pid);
 	f = fopen(path, "re");
 	if (!f)
@@ -34,7 +53,7 @@ static __u64 cgroup_id(uint32_t pid)
 		if (strncmp(line, "0::", 3))
 			continue; /* a cgroup v1 hierarchy */
 		line[strcspn(line, "\n")] = '\0';
-		snprintf(path, sizeof(path), "/sys/fs/cgroup%s", line + 3);
+		snprintf(path, sizeof(path), "%s%s", root, line + 3);
 		if (!stat(path, &st))
 			id = st.st_ino;
 		break;

@@ -142,3 +142,24 @@ const char *itest_tmpdir(void)
 	}
 	return tmpdir;
 }
+
+const char *itest_cgroup_v2(void)
+{
+	static char v2[4096];
+	FILE *f;
+	char line[8192];
+
+	if (v2[0])
+		return v2;
+	f = fopen("/proc/self/mountinfo", "re");
+	ITEST_CHECK(f, "/proc/self/mountinfo: %s", strerror(errno));
+	while (!v2[0] && fgets(line, sizeof(line), f))
+		if (strstr(line, " - cgroup2 "))
+			sscanf(line, "%*s %*s %*s %*s %4095s", v2);
+	fclose(f);
+	if (!v2[0]) {
+		printf("SKIP: no cgroup v2 hierarchy is mounted\n");
+		exit(ITEST_SKIP);
+	}
+	return v2;
+}

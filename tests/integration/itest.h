@@ -63,4 +63,9 @@ void itest_check_hist(const struct eun_event *ev, const char *hist, const char *
 /* A fresh directory under /tmp (path in a static buffer), removed at exit with its files. */
 const char *itest_tmpdir(void);
 
+/* Mount point of the cgroup v2 hierarchy (/sys/fs/cgroup, or
+ * /sys/fs/cgroup/unified on hybrid systems) in a static buffer; skips (77)
+ * when none is mounted. */
+const char *itest_cgroup_v2(void);
+
 #endif /* EUN_ITEST_H */

@@ -23,9 +23,9 @@
 #define ID_A "a7c1e2d3f4b5a6978877665544332211a7c1e2d3f4b5a6978877665544332211"
 #define ID_B "b8d2f3e4a5c6b7089988776655443322b8d2f3e4a5c6b7089988776655443322"
 
-static char v2[4096];      /* cgroup v2 mount */
-static char base[256];     /* "/eun-cache-test-PID", our top cgroup below v2 */
-static pid_t sleeper = -1; /* the process kept in container A's cgroup */
+static const char *v2 = "";  /* cgroup v2 mount */
+static char base[256];       /* "/eun-cache-test-PID", our top cgroup below v2 */
+static pid_t sleeper = -1;   /* the process kept in container A's cgroup */
 
 /* Absolute directory of cgroup rel (below base) into a static buffer. */
 static const char *dir_of(const char *rel)
@@ -47,23 +47,6 @@ static void remove_cgroups(void)
 	}
 	for (size_t i = 0; base[0] && i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		rmdir(dir_of(dirs[i]));
-}
-
-/* Find the cgroup v2 mount; skip if there is none. */
-static void find_v2_mount(void)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[8192];
-
-	ITEST_CHECK(f, "/proc/self/mountinfo: %s", strerror(errno));
-	while (!v2[0] && fgets(line, sizeof(line), f))
-		if (strstr(line, " - cgroup2 "))
-			sscanf(line, "%*s %*s %*s %*s %4095s", v2);
-	fclose(f);
-	if (!v2[0]) {
-		printf("SKIP: no cgroup v2 hierarchy is mounted\n");
-		exit(ITEST_SKIP);
-	}
 }
 
 static uint64_t make_cgroup(const char *rel)
@@ -154,7 +137,7 @@ int main(void)
 
 	if (geteuid() != 0)
 		ITEST_FAIL("making cgroups needs root");
-	find_v2_mount();
+	v2 = itest_cgroup_v2();
 	snprintf(base, sizeof(base), "/eun-cache-test-%d", (int)getpid());
 	atexit(remove_cgroups);
 	make_cgroup("");
