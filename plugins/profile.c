@@ -321,16 +321,19 @@ static void forget_old_stacks(struct profile *p)
 {
 	int fd = bpf_map__fd(((struct profile_bpf *)p->sp->skel)->maps.profile_stack_traces);
 	struct id_set in_map = { 0 }, swap;
-	uint32_t id, *prev = NULL;
+	uint32_t id, kept, *prev = NULL;
 
 	qsort(p->used_now.v, p->used_now.n, sizeof(uint32_t), u32_cmp);
 	while (!bpf_map_get_next_key(fd, prev, &id)) {
-		prev = &id;
+		/* The walk goes on from the last id kept: from a deleted one, the
+		 * kernel starts again at the first id (kernel/bpf/stackmap.c). */
 		if (id_set_has(&p->in_map_prev, id) && !id_set_has(&p->used_now, id) &&
-		    !id_set_has(&p->used_prev, id))
-			bpf_map_delete_elem(fd, &id);
-		else if (id_set_add(&in_map, (int32_t)id))
+		    !id_set_has(&p->used_prev, id) && !bpf_map_delete_elem(fd, &id))
+			continue;
+		if (id_set_add(&in_map, (int32_t)id))
 			break; /* out of memory: keep what was listed */
+		kept = id;
+		prev = &kept;
 	}
 	/* Stack map keys come in increasing order: in_map is sorted. */
 	free(p->in_map_prev.v);
