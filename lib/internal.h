@@ -228,7 +228,8 @@ EUN_HIDDEN void outbuf_init(struct outbuf *o, char *buf, size_t size);
 /* Bytes still free before the byte reserved for the terminating NUL. */
 static inline size_t outbuf_room(const struct outbuf *o)
 {
-	return o->len + 1 < o->size ? o->size - o->len - 1 : 0;
+	/* Not o->len + 1, which wraps to 0 once len has saturated. */
+	return o->size && o->len < o->size - 1 ? o->size - 1 - o->len : 0;
 }
 
 /* Count n more bytes of output, saturating at SIZE_MAX. */
@@ -250,7 +251,7 @@ static inline void outbuf_write(struct outbuf *o, const char *s, size_t n)
 
 static inline void outbuf_putc(struct outbuf *o, char c)
 {
-	if (o->len + 1 < o->size)
+	if (outbuf_room(o))
 		o->buf[o->len] = c;
 	outbuf_count(o, 1);
 }
