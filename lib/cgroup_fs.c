@@ -58,7 +58,8 @@ static int absolute_cgroup_dir(const char *root, const char *path, char *buf, si
 
 int cgroup_resolve(const char *path, uint64_t *id, uint32_t *level)
 {
-	char root[PATH_MAX], dir[PATH_MAX];
+	char root[PATH_MAX], dir[PATH_MAX], real[PATH_MAX];
+	size_t rl;
 	struct stat st;
 	uint32_t depth = 0;
 	int err;
@@ -69,11 +70,16 @@ int cgroup_resolve(const char *path, uint64_t *id, uint32_t *level)
 				 path);
 	if ((err = absolute_cgroup_dir(root, path, dir, sizeof(dir))))
 		return err;
-	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+	if (!realpath(dir, real) || stat(real, &st) || !S_ISDIR(st.st_mode))
 		return set_error(ENOENT, "cgroup '%s' does not exist (no directory %s); list the "
 				 "cgroups with 'ls %s' or pick a running container", path, dir, root);
-	/* Depth = components after the mount point, "//" and a trailing "/" aside. */
-	for (const char *p = dir + strlen(root); *p; p++)
+	/* ".." and "." would make the depth count wrong, and may leave the hierarchy. */
+	rl = strlen(root);
+	if (strncmp(real, root, rl) || (real[rl] && real[rl] != '/'))
+		return set_error(EINVAL, "cgroup '%s' is %s, outside the cgroup v2 hierarchy at %s; "
+				 "give a path below it, e.g. /docker/ID", path, real, root);
+	/* Depth = components after the mount point. */
+	for (const char *p = real + rl; *p; p++)
 		if (*p != '/' && (p[-1] == '/'))
 			depth++;
 	*id = st.st_ino;

@@ -226,8 +226,9 @@ trace_with_host_cat "$dir/docker.json" --container "$short" -o - -o text:"$dir/d
 grep -q " path=/$marker .*container=$short\$" "$dir/docker.txt" ||
 	fail "text output: no open of /$marker ending in container=$short: $(head -n 3 "$dir/docker.txt")"
 echo "ok: text output ends container events with container=$short"
-trace_with_host_cat "$dir/parent.json" --cgroup /docker
-check_filtered "$dir/parent.json" "$id" docker "" "--cgroup /docker (a parent)"
+# "/docker/ID/.." is /docker: the filter's depth is counted on the real path.
+trace_with_host_cat "$dir/parent.json" --cgroup "/docker/$id/.."
+check_filtered "$dir/parent.json" "$id" docker "" "--cgroup /docker/ID/.. (a parent)"
 
 # ---- plain runc: its default cgroup /<id>, found through the runc state
 id=eun-plain-$$
@@ -241,4 +242,6 @@ check_filtered "$dir/plain.json" "$id" runc "" "--container $id (plain runc)"
 grep -q "eun-no-such-container" "$dir/err" || fail "unknown container: message does not name it: $(cat "$dir/err")"
 "$cli" run files --cgroup /eun-no-such-cgroup --duration 1 >/dev/null 2>"$dir/err" && fail "an unknown cgroup was accepted"
 grep -q "does not exist" "$dir/err" || fail "unknown cgroup: unclear message: $(cat "$dir/err")"
-echo "ok: unknown container and cgroup refused"
+"$cli" run files --cgroup /.. --duration 1 >/dev/null 2>"$dir/err" && fail "a cgroup above the v2 mount was accepted"
+grep -q "outside the cgroup v2 hierarchy" "$dir/err" || fail "cgroup /..: unclear message: $(cat "$dir/err")"
+echo "ok: unknown container and cgroup, and a cgroup outside the hierarchy, refused"
