@@ -154,19 +154,6 @@ static int emit_row(struct skel_plugin *sp, const struct files_io_row *row)
 	return sp->host->emit(sp->t, &e, sizeof(e));
 }
 
-/* Warn about calls the full map could not count since the last collect(). */
-static void report_full(struct skel_plugin *sp)
-{
-	struct files_bpf *skel = sp->skel;
-	uint64_t lost = __atomic_exchange_n(&skel->bss->files_io_full, 0, __ATOMIC_RELAXED);
-
-	if (lost)
-		sp->host->log(sp->t, EUN_PLOG_WARN,
-			      "io: %llu reads/writes were not counted: more than %d (process, file) "
-			      "pairs in one interval; lower interval_ms or filter by pid, uid or comm",
-			      (unsigned long long)lost, FILES_IO_MAX_ENTRIES);
-}
-
 int files_io_collect(void *state)
 {
 	struct skel_plugin *sp = state;
@@ -194,7 +181,11 @@ int files_io_collect(void *state)
 	for (size_t i = 0; i < n && !err; i++)
 		err = emit_row(sp, &rows.v[i]); /* emit() sets the error text */
 	free(rows.v);
-	report_full(sp);
+	skel_plugin_warn_lost(sp, &skel->bss->files_io_full,
+			      "reads and writes were not counted (io mode): more than %d (process, "
+			      "file) pairs in one interval; lower interval_ms or filter by pid, uid "
+			      "or comm",
+			      FILES_IO_MAX_ENTRIES);
 	return err;
 }
 

@@ -62,7 +62,6 @@ struct syscall_row {
 struct syscall_state {
 	struct skel_plugin *sp;
 	uint64_t top;            /* 0: no limit */
-	uint64_t full_reported;  /* syscall_stats_full already logged */
 	struct syscall_row *rows; /* one drain's entries */
 	size_t n_rows, cap_rows;
 };
@@ -117,21 +116,6 @@ static int emit_row(struct syscall_state *st, const struct syscall_row *row)
 	return st->sp->host->emit(st->sp->t, &e, sizeof(e));
 }
 
-/* Say once per new loss that the map overflowed, and how to avoid it. */
-static void report_full(struct syscall_state *st)
-{
-	struct syscall_bpf *skel = st->sp->skel;
-	uint64_t full = skel->bss->syscall_stats_full;
-
-	if (full == st->full_reported)
-		return;
-	st->sp->host->log(st->sp->t, EUN_PLOG_WARN,
-			  "%llu calls were not counted: more than %d (process, syscall) pairs in "
-			  "one interval; lower interval_ms or filter by pid, uid or comm",
-			  (unsigned long long)(full - st->full_reported), SYSCALL_MAX_ENTRIES);
-	st->full_reported = full;
-}
-
 static int syscall_collect(void *state)
 {
 	struct syscall_state *st = state;
@@ -155,7 +139,10 @@ static int syscall_collect(void *state)
 		if ((err = emit_row(st, &st->rows[i])))
 			return err; /* emit() set the error text */
 	}
-	report_full(st);
+	skel_plugin_warn_lost(st->sp, &skel->bss->syscall_stats_full,
+			      "calls were not counted: more than %d (process, syscall) pairs in one "
+			      "interval; lower interval_ms or filter by pid, uid or comm",
+			      SYSCALL_MAX_ENTRIES);
 	return 0;
 }
 
