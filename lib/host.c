@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* The host table: services the core offers to plugins. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -104,15 +105,21 @@ static int host_emit(struct eun_tracker *t, const void *rec, size_t len)
 	if (hdr.ts_ns) {
 		n = event_deliver(t, rec, len);
 	} else {
-		/* Stamp a copy (8-byte aligned, like ring samples); the caller's record stays untouched. */
-		uint64_t copy[(len + 7) / 8];
+		/* Stamp a copy; the caller's record stays untouched. On the heap, not
+		 * in a VLA: record_size is the plugin's, and may be more than the
+		 * stack holds. malloc() aligns it at least as ring samples are. */
+		void *copy = malloc(len);
 		struct timespec ts;
 
+		if (!copy)
+			return set_error(ENOMEM, "tracker '%s': out of memory emitting a %zu-byte "
+					 "record", t->plugin->desc->name, len);
 		clock_gettime(CLOCK_BOOTTIME, &ts);
 		hdr.ts_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 		memcpy(copy, rec, len);
 		memcpy(copy, &hdr, sizeof(hdr));
 		n = event_deliver(t, copy, len);
+		free(copy);
 	}
 	return n < 0 ? n : 0;
 }
