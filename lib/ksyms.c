@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* The kernel's text symbols from /proc/kallsyms, sorted for address lookups. */
 #include <errno.h>
 #ifdef __GLIBC__

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* The file-backed executable mappings of a process, from /proc/PID/maps. */
 #include <errno.h>
 #include <fcntl.h>

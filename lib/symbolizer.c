@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
  * The symbolizer: kernel addresses through kallsyms (parsed once), user
  * addresses through the process's mappings (cached per pid for a short
