@@ -2,7 +2,8 @@
 /*
  * Function symbols and loadable segments of one ELF file, read with
  * libelf, plus the symbols of its separate debug file when one is
- * installed (found by build id, as distributions' -dbg packages ship them). Lookups go from a file offset (what a mapping in /proc/PID/maps
+ * installed (found by build id, as distributions' -dbg packages ship
+ * them). Lookups go from a file offset (what a mapping in /proc/PID/maps
  * tells) through the PT_LOAD program headers to a virtual address, and
  * from there to the symbol that contains it, so executables, PIE and
  * shared objects all work whatever their load bias.
