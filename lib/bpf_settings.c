@@ -2,9 +2,11 @@
 /*
  * Apply the common tracker settings to a plugin's BPF object before load:
  * the eun_cfg_* variables from <eunomia/bpf/eunomia.bpf.h> (found by name
- * through the object's BTF) and the size of the eun_events ring buffer.
+ * through the object's BTF) and the size of the eun_events ring buffer
+ * (ringbuf_kb, or one page for a plugin that reads no ring).
  */
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -152,6 +154,10 @@ int bpf_settings_apply(struct eun_tracker *t, struct bpf_object *obj)
 	if (!events)
 		return set_error(ENOENT, "tracker '%s': its BPF object has no eun_events ring buffer; "
 				 "include <eunomia/bpf/eunomia.bpf.h>", t->plugin->desc->name);
+	/* A plugin without ring_fd() (its records come from collect()) never
+	 * has its ring read: give the kernel the smallest one it allows. */
+	if (!t->plugin->desc->ring_fd)
+		ring = (uint64_t)sysconf(_SC_PAGESIZE);
 	err = bpf_map__set_max_entries(events, (uint32_t)ring);
 	if (err)
 		return set_error(-err, "tracker '%s': cannot size the ring buffer to %llu bytes: %s",

@@ -17,7 +17,8 @@ static const struct eun_config_key common_keys[] = {
 	{ .name = "comm", .type = EUN_CONFIG_STRING, .default_value = "",
 	  .description = "trace only tasks with this command name (exact, up to 15 bytes)" },
 	{ .name = "ringbuf_kb", .type = EUN_CONFIG_UINT, .default_value = "1024", .min = 4,
-	  .max = 1048576, .description = "ring buffer size in KiB, a power of two" },
+	  .max = 1048576, .description = "ring buffer size in KiB, a power of two (a tracker "
+					 "whose records all come from collect() gets one page)" },
 	{ .name = "wakeup_kb", .type = EUN_CONFIG_UINT, .default_value = "64", .max = 1048576,
 	  .description = "wake the reader once this many KiB wait (0: every event); smaller "
 			 "than ringbuf_kb" },

@@ -10,7 +10,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
@@ -196,14 +195,9 @@ static int syscall_create(struct eun_tracker *t, const struct eun_host *host, vo
 	    (err = host->set_collect_interval(t, (uint32_t)interval)))
 		goto fail;
 	((struct syscall_bpf *)sp->skel)->rodata->syscall_cfg_failed_only = failed_only;
+	/* Without ring_fd(), the core gives the unused ring its smallest size. */
 	if ((err = host->prepare_bpf(t, sp->obj)))
 		goto fail; /* prepare_bpf set the error text */
-	/* Records go through collect(), never the ring: keep it at its minimum. */
-	if ((err = bpf_map__set_max_entries(((struct syscall_bpf *)sp->skel)->maps.eun_events,
-					    (uint32_t)sysconf(_SC_PAGESIZE)))) {
-		host->set_error(t, "cannot size the unused ring buffer: %s", strerror(-err));
-		goto fail;
-	}
 	*state = st;
 	return 0;
 fail:
