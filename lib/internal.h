@@ -102,6 +102,15 @@ EUN_HIDDEN void log_msg_v(enum eun_log_level lvl, const char *fmt, va_list ap);
 /* Start/stop forwarding libbpf's print output to the log callback. */
 EUN_HIDDEN void libbpf_logs_capture(bool on);
 
+/* ---- tracker start (tracker.c), shared with tracker_start_all.c ---- */
+
+/* Before a plugin's start(): 1 if t runs already, 0 if it may start (kernel
+ * checked, tracefs mounted), or -errno with the error text set. */
+EUN_HIDDEN int tracker_start_check(struct eun_tracker *t);
+/* After a plugin's start() returned err: on success add its ring to the event
+ * loop and mark it RUNNING, else mark it FAILED. 0 or -errno (text set). */
+EUN_HIDDEN int tracker_start_finish(struct eun_tracker *t, int err);
+
 /* ---- plugins (plugin_loader.c, plugin_validate.c) ---- */
 
 /* d->collect if the plugin was built for an ABI that has it, else NULL. */

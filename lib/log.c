@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* Log callback, per-thread error text, version queries and opts checks. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@ static void default_log(enum eun_log_level level, const char *msg, void *cookie)
 static eun_log_fn log_fn = default_log;
 static void *log_cookie;
 static _Thread_local char last_error[1024];
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
 eun_log_fn eun_set_log_fn(eun_log_fn fn, void *cookie)
 {
@@ -84,7 +86,11 @@ void log_msg_v(enum eun_log_level lvl, const char *fmt, va_list ap)
 	n = strlen(msg);
 	while (n && msg[n - 1] == '\n')
 		msg[--n] = '\0';
+	/* Trackers started by eun_ctx_start_trackers() log from several
+	 * threads; the callback sees one message at a time. */
+	pthread_mutex_lock(&log_lock);
 	log_fn(lvl, msg, log_cookie);
+	pthread_mutex_unlock(&log_lock);
 }
 
 void log_msg(enum eun_log_level lvl, const char *fmt, ...)

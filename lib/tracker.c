@@ -95,25 +95,26 @@ struct eun_tracker *eun_tracker_new(struct eun_ctx *ctx, const char *name,
 	return t;
 }
 
-int eun_tracker_start(struct eun_tracker *t)
+int tracker_start_check(struct eun_tracker *t)
 {
-	const char *name = t->plugin->desc->name;
-	int err;
-
-	clear_error();
 	if (t->st == EUN_TRACKER_RUNNING)
-		return 0;
+		return 1;
 	if (t->st == EUN_TRACKER_FAILED)
 		return set_error(EINVAL, "tracker '%s' failed to start before; free it and create a new one",
-				 name);
+				 t->plugin->desc->name);
 	/* A plugin that handed the core no BPF object and reads no ring (pure
 	 * user-space collect()) needs nothing from the kernel the core checks. */
-	if ((t->obj || t->plugin->desc->ring_fd) && (err = kernel_env_prepare(t->obj)))
-		return err;
-	err = t->plugin->desc->start(t->state);
+	if (t->obj || t->plugin->desc->ring_fd)
+		return kernel_env_prepare(t->obj);
+	return 0;
+}
+
+int tracker_start_finish(struct eun_tracker *t, int err)
+{
 	if (err < 0) {
 		if (!*eun_last_error())
-			set_error(-err, "tracker '%s' could not start: %s", name, strerror(-err));
+			set_error(-err, "tracker '%s' could not start: %s", t->plugin->desc->name,
+				  strerror(-err));
 		t->st = EUN_TRACKER_FAILED;
 		return err;
 	}
@@ -124,6 +125,16 @@ int eun_tracker_start(struct eun_tracker *t)
 	}
 	t->st = EUN_TRACKER_RUNNING;
 	return 0;
+}
+
+int eun_tracker_start(struct eun_tracker *t)
+{
+	int err;
+
+	clear_error();
+	if ((err = tracker_start_check(t)))
+		return err < 0 ? err : 0;
+	return tracker_start_finish(t, t->plugin->desc->start(t->state));
 }
 
 int eun_tracker_stop(struct eun_tracker *t)

@@ -164,6 +164,23 @@ EUN_API struct eun_tracker *eun_tracker_new(struct eun_ctx *ctx, const char *nam
  * lacks BTF or tracefs, else what the plugin's start() returned. */
 EUN_API int eun_tracker_start(struct eun_tracker *t);
 
+struct eun_ctx_start_opts {
+	size_t sz;        /* sizeof(struct eun_ctx_start_opts) */
+	unsigned threads; /* trackers started at once; 0: one per CPU the process may use */
+	size_t :0;
+};
+
+/* Start every tracker of ctx that is not running, as eun_tracker_start()
+ * would, but several at once: a start is mostly libbpf's CPU work on the
+ * tracker's BPF object, so on N CPUs many trackers start in about 1/N of
+ * the time. The plugins' start() run on helper threads (one instance on one
+ * thread; plugins keep no mutable globals), so the log callback may be
+ * called from them, one message at a time. If any tracker fails, it is left
+ * EUN_TRACKER_FAILED, those this call started are stopped again, and the
+ * error of the first failing tracker (in creation order) is returned.
+ * 0 or -errno. */
+EUN_API int eun_ctx_start_trackers(struct eun_ctx *ctx, const struct eun_ctx_start_opts *opts);
+
 /* Detach the tracker, then deliver what its ring buffer still holds through
  * the event callback (a negative callback return discards the rest). 0 or -errno. */
 EUN_API int eun_tracker_stop(struct eun_tracker *t);

@@ -101,18 +101,23 @@ static int create_trackers(struct run *r, const struct run_opts *o)
 	return code;
 }
 
-/* Start every tracker. Returns the exit status matching the first failure. */
+/* Start every tracker, several at once. Returns the exit status matching the failure. */
 static int start_trackers(struct run *r)
 {
-	for (size_t i = 0; i < r->n_trackers; i++) {
-		int err = eun_tracker_start(r->trackers[i]);
+	int err = eun_ctx_start_trackers(r->ctx, NULL);
+	const char *failed;
 
-		if (err < 0) {
-			report_tracker_failure("start", eun_tracker_name(r->trackers[i]), err);
-			return exit_code_for_start_error(err);
+	if (err >= 0)
+		return CLI_EXIT_OK;
+	/* The one left FAILED, or the first if a kernel check refused them all. */
+	failed = eun_tracker_name(r->trackers[0]);
+	for (size_t i = 0; i < r->n_trackers; i++)
+		if (eun_tracker_state(r->trackers[i]) == EUN_TRACKER_FAILED) {
+			failed = eun_tracker_name(r->trackers[i]);
+			break;
 		}
-	}
-	return CLI_EXIT_OK;
+	report_tracker_failure("start", failed, err);
+	return exit_code_for_start_error(err);
 }
 
 /* Milliseconds on the monotonic clock. */
