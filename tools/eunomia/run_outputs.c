@@ -56,6 +56,11 @@ struct run_outputs *run_outputs_open(struct eun_ctx *ctx, const struct run_outpu
 		struct eun_sink *s = sink_open(&o->specs[i], o);
 		int err = s ? eun_ctx_add_sink(ctx, s) : -errno;
 
+		/* The trackers are attached: a CSV or text header shows it at once
+		 * rather than with the first events. */
+		if (!err)
+			err = eun_sink_flush(s);
+
 		if (err < 0) {
 			cli_error("%s", library_error(err));
 			(void)eun_sink_free(s); /* NULL, or a sink that holds no event yet */
