@@ -8,6 +8,7 @@
 
 #include "container.h"
 #include "internal.h"
+#include "symbolizer.h"
 
 #define DEFAULT_MAX_LATENCY_MS 50
 
@@ -72,6 +73,7 @@ void eun_ctx_free(struct eun_ctx *ctx)
 	if (ctx->captured_libbpf)
 		libbpf_logs_capture(false);
 	container_cache_free(ctx->containers);
+	symbolizer_free(ctx->sym);
 	close(ctx->epfd);
 	free(ctx);
 }

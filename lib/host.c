@@ -126,11 +126,13 @@ static int host_emit(struct eun_tracker *t, const void *rec, size_t len)
 
 static int host_symbolize(struct eun_tracker *t, uint32_t pid, uint64_t addr, char *buf, size_t size)
 {
-	if (!t->sym && !(t->sym = symbolizer_new())) {
+	/* One per context: the kernel's symbols (about 5 MB) and the ELF tables of
+	 * shared libraries are read once for all its trackers. */
+	if (!t->ctx->sym && !(t->ctx->sym = symbolizer_new())) {
 		snprintf(buf, size, "0x%llx", (unsigned long long)addr);
 		return -ENOMEM;
 	}
-	return symbolizer_name(t->sym, pid, addr, buf, size);
+	return symbolizer_name(t->ctx->sym, pid, addr, buf, size);
 }
 
 const struct eun_host core_host = {

@@ -18,6 +18,7 @@
 
 struct ring_reader;
 struct container_cache;
+struct symbolizer;
 struct bpf_object;
 
 /* A loaded plugin file. */
@@ -35,6 +36,7 @@ struct config_value {
 	char *text;        /* validated text, or the default */
 	uint64_t uint_val; /* for UINT and BOOL */
 	bool set;          /* given by the user or defaulted */
+	bool given;        /* given by the user */
 };
 
 struct eun_tracker {
@@ -51,7 +53,6 @@ struct eun_tracker {
 	int cb_status;                /* negative callback return seen during a drain */
 	uint32_t collect_interval_ms; /* 0: collect() only at stop */
 	int64_t next_collect_ms;      /* CLOCK_MONOTONIC deadline while running */
-	struct symbolizer *sym;       /* created by the first host->symbolize() */
 };
 
 struct eun_ctx {
@@ -68,6 +69,7 @@ struct eun_ctx {
 	uint64_t boot_to_real_ns; /* add to CLOCK_BOOTTIME ns to get epoch ns */
 	bool captured_libbpf;
 	struct container_cache *containers; /* cgroup id -> container, made on first use */
+	struct symbolizer *sym;   /* shared by the trackers' host->symbolize(), made on first use */
 };
 
 /* A record being delivered; lives on the stack of the drain loop. */

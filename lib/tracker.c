@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "internal.h"
-#include "symbolizer.h"
 
 static const char *plugin_name_at(const void *ctx, size_t i)
 {
@@ -37,7 +36,6 @@ static void remove_from_ctx(struct eun_ctx *ctx, struct eun_tracker *t)
 /* Release what eun_tracker_new() allocated before the plugin instance exists. */
 static void tracker_release(struct eun_tracker *t)
 {
-	symbolizer_free(t->sym);
 	config_free(t);
 	free(t->decode_buf);
 	free(t);

@@ -99,7 +99,7 @@ struct eun_host {
 	 * "func+0xoff [module]". Writes NUL-terminated text to buf (snprintf
 	 * semantics) and returns its length; when the address cannot be
 	 * named, writes "0x<addr>" and returns -ENOENT. Results are cached
-	 * per tracker; the cache is freed with the tracker. */
+	 * per context (shared by its trackers) and freed with it. */
 	int (*symbolize)(struct eun_tracker *t, uint32_t pid, uint64_t addr, char *buf, size_t size);
 };
 
