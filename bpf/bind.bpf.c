@@ -14,6 +14,8 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 
+/* Rare events: a 64 KiB ring holds thousands of them between two reads. */
+#define EUN_RINGBUF_KB 64
 #include <eunomia/bpf/eunomia.bpf.h>
 #include "bind.h"
 #include "fd_socket.h"

@@ -23,6 +23,9 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 
+/* Only requests above min_latency_us (10 ms by default) are records of their
+ * own; the histograms live in maps. A 256 KiB ring holds 2,000 of them. */
+#define EUN_RINGBUF_KB 256
 #include <eunomia/bpf/eunomia.bpf.h>
 #include "bio.h"
 #include "hist_log2.h"

@@ -15,6 +15,8 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 
+/* Rare events: a 256 KiB ring holds thousands of them between two reads. */
+#define EUN_RINGBUF_KB 256
 #include <eunomia/bpf/eunomia.bpf.h>
 #include "ipc.h"
 #include "syscall_args.h"

@@ -13,6 +13,8 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 
+/* Rare events: a 64 KiB ring holds thousands of them between two reads. */
+#define EUN_RINGBUF_KB 64
 #include <eunomia/bpf/eunomia.bpf.h>
 #include "mount.h"
 #include "syscall_args.h"

@@ -127,14 +127,47 @@ static int apply_cgroup_filter(struct eun_tracker *t, struct bpf_object *obj)
 	return 0;
 }
 
+/* Ring size and wakeup threshold in bytes from ringbuf_kb and wakeup_kb,
+ * the size the BPF object declares (EUN_RINGBUF_KB) standing in for an
+ * unset ringbuf_kb. 0 or -EINVAL for settings that do not fit. */
+static int ring_settings(struct eun_tracker *t, struct bpf_map *events, uint64_t *ring,
+			 uint64_t *wakeup)
+{
+	const struct config_value *rb = config_find(t, "ringbuf_kb");
+	const struct config_value *wk = config_find(t, "wakeup_kb");
+	const char *name = t->plugin->desc->name;
+
+	/* A plugin without ring_fd() (its records come from collect()) never
+	 * has its ring read: give the kernel the smallest one it allows. */
+	if (!t->plugin->desc->ring_fd) {
+		if (rb->given || wk->given)
+			return set_error(EINVAL, "tracker '%s' aggregates in the kernel and reads no "
+					 "ring buffer: config keys ringbuf_kb and wakeup_kb do not "
+					 "apply to it; remove them", name);
+		*ring = (uint64_t)sysconf(_SC_PAGESIZE);
+		*wakeup = 0;
+		return 0;
+	}
+	*ring = rb->set ? rb->uint_val * 1024 : bpf_map__max_entries(events);
+	*wakeup = wk->uint_val * 1024;
+	if (*wakeup < *ring / 16 || (wk->given && *wakeup < *ring))
+		return 0;
+	if (wk->given)
+		return set_error(EINVAL, "tracker '%s': config key 'wakeup_kb': %llu must be smaller "
+				 "than its %llu KiB ring buffer (raise ringbuf_kb or lower wakeup_kb)",
+				 name, (unsigned long long)wk->uint_val,
+				 (unsigned long long)(*ring / 1024));
+	*wakeup = *ring / 16;
+	return 0;
+}
+
 int bpf_settings_apply(struct eun_tracker *t, struct bpf_object *obj)
 {
 	const struct config_value *uid = config_find(t, "uid");
 	uint32_t pid = (uint32_t)config_find(t, "pid")->uint_val;
 	uint32_t uid_val = (uint32_t)uid->uint_val;
 	uint8_t uid_set = uid->set;
-	uint64_t wakeup = config_find(t, "wakeup_kb")->uint_val * 1024;
-	uint64_t ring = config_find(t, "ringbuf_kb")->uint_val * 1024;
+	uint64_t wakeup = 0, ring = 0;
 	char comm[EUN_COMM_LEN] = { 0 };
 	struct bpf_map *events;
 	int err;
@@ -142,6 +175,12 @@ int bpf_settings_apply(struct eun_tracker *t, struct bpf_object *obj)
 	if (!obj)
 		return set_error(EINVAL, "tracker '%s': prepare_bpf() was given a NULL object",
 				 t->plugin->desc->name);
+	events = bpf_object__find_map_by_name(obj, "eun_events");
+	if (!events)
+		return set_error(ENOENT, "tracker '%s': its BPF object has no eun_events ring buffer; "
+				 "include <eunomia/bpf/eunomia.bpf.h>", t->plugin->desc->name);
+	if ((err = ring_settings(t, events, &ring, &wakeup)))
+		return err;
 	strncpy(comm, config_find(t, "comm")->text, sizeof(comm) - 1);
 	if ((err = set_rodata(t, obj, "eun_cfg_pid", &pid, sizeof(pid))) ||
 	    (err = set_rodata(t, obj, "eun_cfg_uid", &uid_val, sizeof(uid_val))) ||
@@ -150,14 +189,6 @@ int bpf_settings_apply(struct eun_tracker *t, struct bpf_object *obj)
 	    (err = set_rodata(t, obj, "eun_cfg_wakeup_bytes", &wakeup, sizeof(wakeup))) ||
 	    (err = apply_cgroup_filter(t, obj)))
 		return err;
-	events = bpf_object__find_map_by_name(obj, "eun_events");
-	if (!events)
-		return set_error(ENOENT, "tracker '%s': its BPF object has no eun_events ring buffer; "
-				 "include <eunomia/bpf/eunomia.bpf.h>", t->plugin->desc->name);
-	/* A plugin without ring_fd() (its records come from collect()) never
-	 * has its ring read: give the kernel the smallest one it allows. */
-	if (!t->plugin->desc->ring_fd)
-		ring = (uint64_t)sysconf(_SC_PAGESIZE);
 	err = bpf_map__set_max_entries(events, (uint32_t)ring);
 	if (err)
 		return set_error(-err, "tracker '%s': cannot size the ring buffer to %llu bytes: %s",

@@ -16,12 +16,13 @@ static const struct eun_config_key common_keys[] = {
 	  .description = "trace only tasks with this real user id; unset traces all" },
 	{ .name = "comm", .type = EUN_CONFIG_STRING, .default_value = "",
 	  .description = "trace only tasks with this command name (exact, up to 15 bytes)" },
-	{ .name = "ringbuf_kb", .type = EUN_CONFIG_UINT, .default_value = "1024", .min = 4,
-	  .max = 1048576, .description = "ring buffer size in KiB, a power of two (a tracker "
-					 "whose records all come from collect() gets one page)" },
+	{ .name = "ringbuf_kb", .type = EUN_CONFIG_UINT, .min = 4, .max = 1048576,
+	  .description = "ring buffer size in KiB, a power of two; unset: the tracker's own "
+			 "size (1024, less for trackers of rare events); not for trackers whose "
+			 "records all come from collect()" },
 	{ .name = "wakeup_kb", .type = EUN_CONFIG_UINT, .default_value = "64", .max = 1048576,
 	  .description = "wake the reader once this many KiB wait (0: every event); smaller "
-			 "than ringbuf_kb" },
+			 "than the ring buffer (unset: 64, at most a sixteenth of the ring)" },
 	{ .name = "cgroup", .type = EUN_CONFIG_STRING, .default_value = "",
 	  .description = "trace only tasks in this cgroup v2 directory or below it (a path "
 			 "below the cgroup v2 mount, e.g. /docker/ID, or the full path); "
@@ -111,11 +112,13 @@ static int check_common(const struct eun_tracker *t)
 		return set_error(EINVAL, "tracker '%s': config key 'comm': '%s' is longer than the "
 				 "kernel's %d-byte task name; use its first %d bytes",
 				 t->plugin->desc->name, comm->text, EUN_COMM_LEN - 1, EUN_COMM_LEN - 1);
-	if (rb->uint_val & (rb->uint_val - 1))
+	if (rb->set && (rb->uint_val & (rb->uint_val - 1)))
 		return set_error(EINVAL, "tracker '%s': config key 'ringbuf_kb': %llu is not a power "
 				 "of two (e.g. 1024, 2048, 4096)", t->plugin->desc->name,
 				 (unsigned long long)rb->uint_val);
-	if (wk->uint_val >= rb->uint_val)
+	/* Without ringbuf_kb the ring's size is known only from the BPF object
+	 * (bpf_settings.c checks it then). */
+	if (rb->set && wk->given && wk->uint_val >= rb->uint_val)
 		return set_error(EINVAL, "tracker '%s': config key 'wakeup_kb': %llu must be smaller "
 				 "than ringbuf_kb (%llu)", t->plugin->desc->name,
 				 (unsigned long long)wk->uint_val, (unsigned long long)rb->uint_val);
@@ -161,6 +164,7 @@ static int apply_entry(struct eun_tracker *t, const struct eun_config_entry *e)
 	if (config_parse(cv->key, e->value, &cv->uint_val) < 0)
 		return set_error(EINVAL, "tracker '%s': config key '%s': %s", tn, e->key,
 				 eun_last_error());
+	cv->given = true;
 	return set_value(cv, e->value);
 }
 

@@ -44,3 +44,19 @@ if command -v python3 >/dev/null; then
 		fail "the output is not JSON lines"
 fi
 echo "ok: $(wc -l <"$dir/ours") exec events of $prog in $(wc -l <"$dir/out.json") lines"
+
+# Ring buffer settings against each tracker's own ring: bind declares a
+# 64 KiB one, syscall none (it aggregates in maps).
+refused() { # EXPECTED_TEXT ARGS...: `eunomia run ARGS` must exit 2 saying EXPECTED_TEXT
+	want=$1
+	shift
+	rc=0
+	"$cli" run "$@" --duration 0.1 >/dev/null 2>"$dir/err" || rc=$?
+	[ $rc = 2 ] || fail "eunomia run $* exited with $rc, want 2 (usage): $(cat "$dir/err")"
+	grep -q "$want" "$dir/err" || fail "eunomia run $*: no '$want' in: $(cat "$dir/err")"
+}
+refused "64 KiB ring buffer" bind --set bind.wakeup_kb=64
+refused "reads no ring buffer" syscall --set syscall.ringbuf_kb=4096
+"$cli" run bind --set bind.ringbuf_kb=128 --set bind.wakeup_kb=64 --duration 0.1 >/dev/null 2>"$dir/err" ||
+	fail "a 64 KiB wakeup in a 128 KiB ring was refused: $(cat "$dir/err")"
+echo "ok: ring buffer settings checked against each tracker's own ring"

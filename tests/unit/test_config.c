@@ -5,13 +5,13 @@
 
 #include "helpers.h"
 
-/* Create a fixture tracker with one setting; expect refusal naming every needle. */
-static void expect_refused(const char *key, const char *value, const char *needle1,
-			   const char *needle2)
+/* Create a fixture tracker with settings cfg; expect refusal naming every needle. */
+static void expect_refused_cfg(const struct eun_config_entry *cfg, size_t n, const char *needle1,
+			       const char *needle2)
 {
 	struct eun_ctx *ctx = fixture_ctx();
-	struct eun_config_entry e = { key, value };
-	EUN_OPTS(eun_tracker_opts, opts, .config = &e, .n_config = 1);
+	EUN_OPTS(eun_tracker_opts, opts, .config = cfg, .n_config = n);
+	const char *key = cfg[n - 1].key, *value = cfg[n - 1].value;
 	const char *msg;
 
 	errno = 0;
@@ -23,6 +23,15 @@ static void expect_refused(const char *key, const char *value, const char *needl
 		      value, needle2, msg);
 	ck_assert_uint_eq(eun_tracker_count(ctx), 0);
 	eun_ctx_free(ctx);
+}
+
+/* The same with the one setting key=value. */
+static void expect_refused(const char *key, const char *value, const char *needle1,
+			   const char *needle2)
+{
+	struct eun_config_entry e = { key, value };
+
+	expect_refused_cfg(&e, 1, needle1, needle2);
 }
 
 static void expect_accepted(const struct eun_config_entry *cfg, size_t n)
@@ -180,7 +189,13 @@ START_TEST(common_keys_refused)
 	expect_refused("comm", "sixteen_bytes_xx", "'comm'", NULL);
 	expect_refused("ringbuf_kb", "1000", "'ringbuf_kb'", "power of two");
 	expect_refused("ringbuf_kb", "2", "'ringbuf_kb'", "range");
-	expect_refused("wakeup_kb", "1024", "'wakeup_kb'", "ringbuf_kb");
+	/* The ring's size is known here only when ringbuf_kb is given; else
+	 * the BPF object's size is checked when the tracker is created. */
+	static const struct eun_config_entry big_wakeup[] = {
+		{ "ringbuf_kb", "1024" }, { "wakeup_kb", "1024" },
+	};
+
+	expect_refused_cfg(big_wakeup, 2, "'wakeup_kb'", "ringbuf_kb");
 }
 END_TEST
 

@@ -35,9 +35,17 @@ const volatile __u32 eun_cfg_cgroup_level = 0;
 /* Records that did not fit into the ring buffer. Read by the core. */
 __u64 eun_dropped = 0;
 
+/* Size in KiB of the tracker's ring buffer when the user sets no
+ * ringbuf_kb: a power of two, at least 4. A tracker of rare events defines
+ * a smaller one before including this header (each KiB is resident memory
+ * of the consumer). */
+#ifndef EUN_RINGBUF_KB
+#define EUN_RINGBUF_KB 1024
+#endif
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 20); /* resized by the core (ringbuf_kb) */
+	__uint(max_entries, EUN_RINGBUF_KB * 1024); /* ringbuf_kb, when set, replaces it */
 } eun_events SEC(".maps");
 
 /* True when the current task passes the configured pid/uid/comm/cgroup filters. */
