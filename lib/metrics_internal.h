@@ -75,6 +75,13 @@ struct tracker_counts {
 	uint64_t kernel_drops, decode_errors;
 };
 
+/* One tracker's own counters as the last refresh read them. */
+struct tracker_seen {
+	const struct eun_tracker *t;
+	uint64_t kernel_drops, decode_errors;
+	bool alive; /* in the ctx at this refresh */
+};
+
 /* An extra label field asked for in the opts. */
 struct extra_label {
 	char *tracker;
@@ -91,8 +98,10 @@ struct eun_metrics {
 	size_t n_extra;
 	struct event_metrics **events; /* n_events, in order of first sight */
 	size_t n_events;
-	struct tracker_counts *counts; /* n_counts */
+	struct tracker_counts *counts; /* n_counts, totals per tracker name */
 	size_t n_counts;
+	struct tracker_seen *seen;     /* n_seen, per tracker of the ctx */
+	size_t n_seen;
 	char *scratch;                 /* label text being built */
 	size_t scratch_cap;
 	struct metrics_http *http;     /* while serving */
@@ -138,5 +147,12 @@ EUN_HIDDEN void metrics_render_locked(struct eun_metrics *m, struct outbuf *o);
 
 /* Stop the server and free it. */
 EUN_HIDDEN void metrics_http_stop(struct metrics_http *h);
+
+/* ---- per-tracker counters (metrics_counts.c); m->lock held ---- */
+
+/* Add what each tracker's kernel drops and decode errors grew by since the
+ * last call to its name's totals, which so never go down, also when
+ * trackers come and go. 0 or -ENOMEM (error text set). */
+EUN_HIDDEN int metrics_counts_refresh(struct eun_metrics *m);
 
 #endif /* EUNOMIA_METRICS_INTERNAL_H */

@@ -122,6 +122,7 @@ void eun_metrics_free(struct eun_metrics *m)
 		event_metrics_free(m->events[i]);
 	free(m->events);
 	free(m->counts);
+	free(m->seen);
 	free(m->scratch);
 	extra_labels_free(m);
 	pthread_mutex_destroy(&m->lock);
@@ -474,22 +475,6 @@ out:
 	return err;
 }
 
-/* The counters entry of tracker name, added if new; NULL on ENOMEM. */
-static struct tracker_counts *counts_of(struct eun_metrics *m, const char *tracker)
-{
-	struct tracker_counts *grown;
-
-	for (size_t i = 0; i < m->n_counts; i++)
-		if (!strcmp(m->counts[i].tracker, tracker))
-			return &m->counts[i];
-	grown = reallocarray(m->counts, m->n_counts + 1, sizeof(*grown));
-	if (!grown)
-		return NULL;
-	m->counts = grown;
-	grown[m->n_counts] = (struct tracker_counts){ .tracker = tracker };
-	return &grown[m->n_counts++];
-}
-
 /* Zero-valued event series for the label-less event types of tracker t,
  * so that rates start from 0 rather than from the first event. 0 or -errno. */
 static int seed_events(struct eun_metrics *m, const struct eun_tracker *t)
@@ -517,23 +502,9 @@ int eun_metrics_refresh(struct eun_metrics *m)
 	if (!m)
 		return set_error(EINVAL, "eun_metrics_refresh: m must not be NULL");
 	pthread_mutex_lock(&m->lock);
-	for (size_t i = 0; i < m->n_counts; i++)
-		m->counts[i].kernel_drops = m->counts[i].decode_errors = 0;
+	err = metrics_counts_refresh(m);
 	for (size_t i = 0; !err && i < eun_tracker_count(m->ctx); i++) {
-		const struct eun_tracker *t = eun_tracker_at(m->ctx, i);
-		EUN_OPTS(eun_tracker_stats, st);
-		struct tracker_counts *c = counts_of(m, eun_tracker_name(t));
-
-		if (!c) {
-			err = set_error(ENOMEM, "out of memory");
-			break;
-		}
-		err = eun_tracker_stats(t, &st);
-		if (err)
-			break;
-		c->kernel_drops += st.kernel_drops;
-		c->decode_errors += st.decode_errors;
-		err = seed_events(m, t);
+		err = seed_events(m, eun_tracker_at(m->ctx, i));
 		if (err)
 			err = set_error(-err, "out of memory");
 	}

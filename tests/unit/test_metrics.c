@@ -300,6 +300,36 @@ START_TEST(decode_errors_after_refresh)
 }
 END_TEST
 
+START_TEST(error_counters_survive_freed_trackers)
+{
+	struct eun_tracker *second;
+	struct mfix_req r;
+	struct mfx x;
+
+	mfx_open(&x, NULL);
+	req_fill(&r, "GET", 200);
+	second = eun_tracker_new(x.ctx, MFIX_NAME, NULL);
+	ck_assert_msg(second, "%s", eun_last_error());
+	ck_assert_int_lt(eun_tracker_inject(x.t, &r, sizeof(r) - 8), 0);
+	ck_assert_int_lt(eun_tracker_inject(second, &r, sizeof(r) - 8), 0);
+	ck_assert_int_lt(eun_tracker_inject(second, &r, sizeof(r) - 8), 0);
+	ck_assert_int_eq(eun_metrics_refresh(x.m), 0);
+	ck_assert_int_eq(eun_metrics_refresh(x.m), 0); /* nothing new: no change */
+	mfx_render(&x);
+	assert_line(x.text, "eunomia_decode_errors_total{tracker=\"mfix\"} 3");
+	/* A counter never goes down: the freed tracker's errors stay counted. */
+	eun_tracker_free(x.t);
+	ck_assert_int_eq(eun_metrics_refresh(x.m), 0);
+	mfx_render(&x);
+	assert_line(x.text, "eunomia_decode_errors_total{tracker=\"mfix\"} 3");
+	ck_assert_int_lt(eun_tracker_inject(second, &r, sizeof(r) - 8), 0);
+	ck_assert_int_eq(eun_metrics_refresh(x.m), 0);
+	mfx_render(&x);
+	assert_line(x.text, "eunomia_decode_errors_total{tracker=\"mfix\"} 4");
+	mfx_close(&x);
+}
+END_TEST
+
 START_TEST(render_snprintf_semantics)
 {
 	struct mfx x;
@@ -514,6 +544,7 @@ int main(void)
 	tcase_add_test(tc, extra_label_fields);
 	tcase_add_test(tc, extra_label_fields_refused);
 	tcase_add_test(tc, decode_errors_after_refresh);
+	tcase_add_test(tc, error_counters_survive_freed_trackers);
 	tcase_add_test(tc, render_snprintf_semantics);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("http");
