@@ -272,6 +272,9 @@ EUN_HIDDEN void outbuf_printf(struct outbuf *o, const char *fmt, ...) __attribut
 /* v in decimal, as "%" PRIu64 / PRId64 would print it, without printf's cost. */
 EUN_HIDDEN void outbuf_u64(struct outbuf *o, uint64_t v);
 EUN_HIDDEN void outbuf_s64(struct outbuf *o, int64_t v);
+/* A JSON string of n arbitrary bytes (render_json.c): valid UTF-8 passes
+ * through, each byte of an invalid sequence becomes \u00XX. */
+EUN_HIDDEN void json_put_string(struct outbuf *o, const char *str, size_t n);
 /* NUL-terminate and return the full length (as int, or -EOVERFLOW). */
 EUN_HIDDEN int outbuf_finish(struct outbuf *o);
 /* "a, b, c" from name_at(src, 0..n-1) into buf (truncated to size), or

@@ -44,10 +44,9 @@ static bool json_plain(uint8_t c)
 	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
 }
 
-/* A JSON string of n arbitrary bytes: valid UTF-8 passes through, each
- * byte of an invalid sequence becomes \u00XX. Runs of plain bytes are
- * copied in one write: most strings (paths, names) are one run. */
-static void json_put_string(struct outbuf *o, const char *str, size_t n)
+/* Runs of plain bytes are copied in one write: most strings (paths,
+ * names) are one run. */
+void json_put_string(struct outbuf *o, const char *str, size_t n)
 {
 	const uint8_t *s = (const uint8_t *)str;
 	size_t i = 0, seq;

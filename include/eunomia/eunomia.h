@@ -325,6 +325,11 @@ EUN_API int eun_ctx_containers_refresh(struct eun_ctx *ctx);
  * shallowest cgroup and its process count. 0, or -ERANGE past the end. */
 EUN_API int eun_ctx_container_at(struct eun_ctx *ctx, size_t i, struct eun_container_info *out);
 
+/* One JSON object for c (snprintf semantics, no newline): id, runtime, name,
+ * image, pod_uid, qos, cgroup (strings; invalid UTF-8 escaped as for
+ * events), cgroup_id and processes. */
+EUN_API int eun_container_to_json(const struct eun_container_info *c, char *buf, size_t size);
+
 /* Find a running container by id, unique id prefix or name (rescans).
  * 0, -ENOENT if none matches, -EEXIST if a prefix matches several. */
 EUN_API int eun_ctx_container_find(struct eun_ctx *ctx, const char *id_or_name,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "helpers.h"
+#include "json_check.h"
 
 #define DOCKER_ID "3f2a9c1b7e5d4a6f8b0c2d4e6f8a0b1c3d5e7f9a1b3c5d7e9f0a2b4c6d8e0f1a"
 #define CTRD_ID "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90"
@@ -126,6 +127,32 @@ START_TEST(too_deep_path_refused)
 }
 END_TEST
 
+START_TEST(container_json)
+{
+	EUN_OPTS(eun_container_info, info);
+	const char *where = NULL;
+	char json[4096], small[8];
+	int n;
+
+	ck_assert_int_eq(eun_cgroup_path_parse("/kubepods/burstable/pod" POD_UID "/" CTRD_ID, &info), 1);
+	/* A name from a runtime's state file may be anything: quotes, invalid UTF-8. */
+	strcpy(info.name, "we\"b\xff");
+	info.cgroup_id = 42;
+	info.processes = 3;
+	n = eun_container_to_json(&info, json, sizeof(json));
+	ck_assert_int_eq(n, (int)strlen(json));
+	ck_assert_msg(json_valid(json, &where), "invalid JSON at %td: %s", where - json, json);
+	ck_assert_str_eq(json, "{\"id\":\"" CTRD_ID "\",\"runtime\":\"cri\",\"name\":\"we\\\"b\\u00ff\","
+			       "\"image\":\"\",\"pod_uid\":\"" POD_UID "\",\"qos\":\"burstable\","
+			       "\"cgroup\":\"/kubepods/burstable/pod" POD_UID "/" CTRD_ID "\","
+			       "\"cgroup_id\":42,\"processes\":3}");
+	/* snprintf semantics */
+	ck_assert_int_eq(eun_container_to_json(&info, small, sizeof(small)), n);
+	ck_assert_uint_eq(strlen(small), sizeof(small) - 1);
+	ck_assert_int_eq(eun_container_to_json(NULL, json, sizeof(json)), -EINVAL);
+}
+END_TEST
+
 static Suite *cgroup_path_suite(void)
 {
 	Suite *s = suite_create("cgroup_path");
@@ -134,6 +161,7 @@ static Suite *cgroup_path_suite(void)
 	tcase_add_loop_test(tc, real_world_paths, 0, sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, bad_arguments_refused);
 	tcase_add_test(tc, too_deep_path_refused);
+	tcase_add_test(tc, container_json);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -70,43 +70,21 @@ static int print_table(struct eun_ctx *ctx, size_t n)
 	return err;
 }
 
-/* Print s as a JSON string. */
-static void print_json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
-}
-
 /* Print the containers as JSON lines. 0 or -errno. */
 static int print_json(struct eun_ctx *ctx, size_t n)
 {
-	static const char *const keys[] = { "id", "runtime", "name", "image", "pod_uid", "qos",
-					    "cgroup" };
+	/* Each byte of the strings (1.6 KB at most) takes 6 at worst (\u00XX). */
+	static char line[16384];
 
 	for (size_t i = 0; i < n; i++) {
 		EUN_OPTS(eun_container_info, c);
 		int err = eun_ctx_container_at(ctx, i, &c);
-		const char *const values[] = { c.id, c.runtime, c.name, c.image, c.pod_uid, c.qos,
-					       c.cgroup };
 
-		if (err)
+		if (!err)
+			err = eun_container_to_json(&c, line, sizeof(line));
+		if (err < 0)
 			return err;
-		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-			printf("%s\"%s\":", k ? "," : "{", keys[k]);
-			print_json_string(values[k]);
-		}
-		printf(",\"cgroup_id\":%" PRIu64 ",\"processes\":%" PRIu32 "}\n", c.cgroup_id,
-		       c.processes);
+		puts(line);
 	}
 	return 0;
 }
