@@ -41,7 +41,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
+	__uint(max_entries, MEMLEAK_MAX_STACKS);
 	__type(key, __u32); /* stack id */
 	__type(value, struct memleak_outstanding);
 } memleak_stacks SEC(".maps");
@@ -53,8 +53,10 @@ struct {
 	__uint(value_size, MEMLEAK_MAX_FRAMES * sizeof(__u64));
 } memleak_stack_traces SEC(".maps");
 
-/* Allocations that found the live-allocation map full; the plugin reads and resets it. */
+/* Allocations that found the live-allocation map full, and those whose
+ * stack found the per-stack totals full; the plugin reads and resets them. */
 __u64 memleak_map_full = 0;
+__u64 memleak_stacks_full = 0;
 
 static __always_inline int remember(__u64 size, __u64 old_ptr, __u64 out_ptr, __u8 is_realloc)
 {
@@ -105,8 +107,12 @@ static __always_inline void record(struct pt_regs *ctx, __u64 addr, __u64 size)
 	if (!o) {
 		bpf_map_update_elem(&memleak_stacks, &a.stack_id, &zero, BPF_NOEXIST);
 		o = bpf_map_lookup_elem(&memleak_stacks, &a.stack_id);
-		if (!o)
+		if (!o) {
+			/* Counted nowhere: forget the block too, and say so. */
+			bpf_map_delete_elem(&memleak_allocs, &addr);
+			__sync_fetch_and_add(&memleak_stacks_full, 1);
 			return;
+		}
 	}
 	__sync_fetch_and_add(&o->bytes, (__s64)size);
 	__sync_fetch_and_add(&o->allocs, 1);

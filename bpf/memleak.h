@@ -17,6 +17,7 @@ enum memleak_event_type {
 #define MEMLEAK_MAX_FRAMES 127 /* PERF_MAX_STACK_DEPTH */
 #define MEMLEAK_STACK_LEN 4096
 #define MEMLEAK_MAX_BLOCKS (1 << 18) /* live allocations tracked at once */
+#define MEMLEAK_MAX_STACKS 16384     /* distinct stacks with outstanding bytes */
 /* Stack id under which allocations whose stack could not be taken count. */
 #define MEMLEAK_NO_STACK 0xffffffffu
 

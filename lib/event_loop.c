@@ -141,6 +141,9 @@ int event_loop_collect(struct eun_tracker *t)
 	int err;
 
 	t->cb_status = 0;
+	/* Any text left now is an earlier failure's (a decode error in the same
+	 * consume): it must not pass for what collect() says. */
+	clear_error();
 	err = t->plugin->collect(t->state);
 	if (t->collect_interval_ms) {
 		int64_t now = monotonic_ms();

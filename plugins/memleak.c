@@ -270,6 +270,10 @@ static int memleak_collect(void *state)
 	skel_plugin_warn_lost(sp, &skel->bss->memleak_map_full,
 			      "allocations were not tracked: more than %d blocks live at once; "
 			      "their bytes are missing from the totals", MEMLEAK_MAX_BLOCKS);
+	skel_plugin_warn_lost(sp, &skel->bss->memleak_stacks_full,
+			      "allocations were not tracked: more than %d distinct stacks hold "
+			      "memory at once; their bytes are missing from the totals",
+			      MEMLEAK_MAX_STACKS);
 	qsort(v, n, sizeof(*v), by_bytes_desc);
 	if (m->top && n > m->top)
 		n = m->top;
