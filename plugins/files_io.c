@@ -189,6 +189,32 @@ int files_io_collect(void *state)
 	return err;
 }
 
+/* With io off, an io-mode key set to anything but its default would be
+ * ignored: refuse it. 0 or -EINVAL with the error set. */
+static int refuse_io_keys(struct skel_plugin *sp)
+{
+	uint64_t interval, top;
+	const char *key = NULL;
+	bool all;
+	int err;
+
+	if ((err = skel_plugin_cfg_uint(sp, "interval_ms", &interval)) ||
+	    (err = skel_plugin_cfg_uint(sp, "io_top", &top)) ||
+	    (err = skel_plugin_cfg_bool(sp, "io_all", &all)))
+		return err;
+	if (interval != FILES_IO_DEFAULT_INTERVAL_MS)
+		key = "interval_ms";
+	else if (top)
+		key = "io_top";
+	else if (all)
+		key = "io_all";
+	if (!key)
+		return 0;
+	sp->host->set_error(sp->t, "files: config key '%s' sets up the io mode, which is off; "
+			    "add io=true or remove it", key);
+	return -EINVAL;
+}
+
 int files_io_configure(struct skel_plugin *sp)
 {
 	struct files_bpf *skel = sp->skel;
@@ -206,7 +232,7 @@ int files_io_configure(struct skel_plugin *sp)
 	if (!on) {
 		for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
 			bpf_program__set_autoload(progs[i], false);
-		return 0;
+		return refuse_io_keys(sp);
 	}
 	if (host->size < offsetof(struct eun_host, emit) + sizeof(host->emit)) {
 		host->set_error(sp->t, "io=true needs a libeunomia with plugin ABI 1.1 (collect and "

@@ -60,3 +60,7 @@ refused "reads no ring buffer" syscall --set syscall.ringbuf_kb=4096
 "$cli" run bind --set bind.ringbuf_kb=128 --set bind.wakeup_kb=64 --duration 0.1 >/dev/null 2>"$dir/err" ||
 	fail "a 64 KiB wakeup in a 128 KiB ring was refused: $(cat "$dir/err")"
 echo "ok: ring buffer settings checked against each tracker's own ring"
+
+# A key that would do nothing is refused, not ignored.
+refused "io=true" files --set files.io_top=5
+echo "ok: io-mode keys are refused while the io mode is off"
