@@ -108,7 +108,7 @@ static int resolve(const char *addr, struct addrinfo **res)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
 				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
-	const char *colon = strrchr(addr, ':');
+	const char *colon = strrchr(addr, ':'), *start = addr;
 	char host[256];
 	size_t hlen;
 	int rc;
@@ -118,12 +118,12 @@ static int resolve(const char *addr, struct addrinfo **res)
 				 "127.0.0.1:9464 or [::1]:9464", addr);
 	hlen = (size_t)(colon - addr);
 	if (addr[0] == '[' && hlen >= 2 && addr[hlen - 1] == ']') {
-		addr++;
+		start++;
 		hlen -= 2;
 	}
 	if (hlen >= sizeof(host))
 		return set_error(EINVAL, "metrics address '%s': the host name is too long", addr);
-	memcpy(host, addr, hlen);
+	memcpy(host, start, hlen);
 	host[hlen] = '\0';
 	rc = getaddrinfo(host, colon + 1, &hints, res);
 	if (rc)
