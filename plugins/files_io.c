@@ -57,30 +57,6 @@ struct files_io_row {
 	struct files_io_stats stats;
 };
 
-struct files_io_rows {
-	struct files_io_row *v;
-	size_t n, cap;
-};
-
-static int add_row(const void *key, const void *value, void *arg)
-{
-	struct files_io_rows *rows = arg;
-
-	if (rows->n == rows->cap) {
-		size_t cap = rows->cap ? 2 * rows->cap : 256;
-		struct files_io_row *v = realloc(rows->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		rows->v = v;
-		rows->cap = cap;
-	}
-	memcpy(&rows->v[rows->n].key, key, sizeof(struct files_io_key));
-	memcpy(&rows->v[rows->n].stats, value, sizeof(struct files_io_stats));
-	rows->n++;
-	return 0;
-}
-
 /* qsort order: most bytes first, then most calls. */
 static int busiest_first(const void *a, const void *b)
 {
@@ -158,7 +134,8 @@ int files_io_collect(void *state)
 {
 	struct skel_plugin *sp = state;
 	struct files_bpf *skel = sp->skel;
-	struct files_io_rows rows = { 0 };
+	struct map_rows rows = { 0 };
+	const struct files_io_row *v;
 	uint64_t top = 0;
 	size_t n;
 	int err;
@@ -167,19 +144,20 @@ int files_io_collect(void *state)
 		return 0;
 	if ((err = skel_plugin_cfg_uint(sp, "io_top", &top)))
 		return err;
-	err = map_drain(bpf_map__fd(skel->maps.files_io_stats), sizeof(struct files_io_key),
-			sizeof(struct files_io_stats), add_row, &rows);
+	err = map_drain_rows(bpf_map__fd(skel->maps.files_io_stats), sizeof(struct files_io_key),
+			     sizeof(struct files_io_stats), offsetof(struct files_io_row, stats),
+			     sizeof(struct files_io_row), busiest_first, &rows);
 	if (err < 0) {
 		sp->host->set_error(sp->t, "io: cannot read the read/write counts map: %s",
 				    strerror(-err));
 		free(rows.v);
 		return err;
 	}
-	qsort(rows.v, rows.n, sizeof(*rows.v), busiest_first);
+	v = rows.v;
 	n = top && top < rows.n ? top : rows.n;
 	err = 0;
 	for (size_t i = 0; i < n && !err; i++)
-		err = emit_row(sp, &rows.v[i]); /* emit() sets the error text */
+		err = emit_row(sp, &v[i]); /* emit() sets the error text */
 	free(rows.v);
 	skel_plugin_warn_lost(sp, &skel->bss->files_io_full,
 			      "reads and writes were not counted (io mode): more than %d (process, "

@@ -61,28 +61,8 @@ struct syscall_row {
 struct syscall_state {
 	struct skel_plugin *sp;
 	uint64_t top;            /* 0: no limit */
-	struct syscall_row *rows; /* one drain's entries */
-	size_t n_rows, cap_rows;
+	struct map_rows rows;     /* one drain's entries, struct syscall_row */
 };
-
-static int add_row(const void *key, const void *value, void *arg)
-{
-	struct syscall_state *st = arg;
-
-	if (st->n_rows == st->cap_rows) {
-		size_t cap = st->cap_rows ? 2 * st->cap_rows : 256;
-		struct syscall_row *rows = realloc(st->rows, cap * sizeof(*rows));
-
-		if (!rows)
-			return -ENOMEM;
-		st->rows = rows;
-		st->cap_rows = cap;
-	}
-	memcpy(&st->rows[st->n_rows].key, key, sizeof(struct syscall_key));
-	memcpy(&st->rows[st->n_rows].stats, value, sizeof(struct syscall_stats));
-	st->n_rows++;
-	return 0;
-}
 
 /* qsort order: most calls first, then most time. */
 static int busiest_first(const void *a, const void *b)
@@ -119,23 +99,24 @@ static int syscall_collect(void *state)
 {
 	struct syscall_state *st = state;
 	struct syscall_bpf *skel = st->sp->skel;
+	const struct syscall_row *rows;
 	size_t n;
 	int err;
 
 	if (!st->sp->loaded)
 		return 0;
-	st->n_rows = 0;
-	err = map_drain(bpf_map__fd(skel->maps.syscall_stats), sizeof(struct syscall_key),
-			sizeof(struct syscall_stats), add_row, st);
+	err = map_drain_rows(bpf_map__fd(skel->maps.syscall_stats), sizeof(struct syscall_key),
+			     sizeof(struct syscall_stats), offsetof(struct syscall_row, stats),
+			     sizeof(struct syscall_row), busiest_first, &st->rows);
 	if (err < 0) {
 		st->sp->host->set_error(st->sp->t, "cannot read the syscall counts map: %s",
 					strerror(-err));
 		return err;
 	}
-	qsort(st->rows, st->n_rows, sizeof(*st->rows), busiest_first);
-	n = st->top && st->top < st->n_rows ? st->top : st->n_rows;
+	rows = st->rows.v;
+	n = st->top && st->top < st->rows.n ? st->top : st->rows.n;
 	for (size_t i = 0; i < n; i++) {
-		if ((err = emit_row(st, &st->rows[i])))
+		if ((err = emit_row(st, &rows[i])))
 			return err; /* emit() set the error text */
 	}
 	skel_plugin_warn_lost(st->sp, &skel->bss->syscall_stats_full,
@@ -150,7 +131,7 @@ static void syscall_destroy(void *state)
 	struct syscall_state *st = state;
 
 	skel_plugin_destroy(st->sp);
-	free(st->rows);
+	free(st->rows.v);
 	free(st);
 }
 

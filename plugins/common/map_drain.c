@@ -42,6 +42,48 @@ static int list_keys(int map_fd, size_t key_size, void **keys, size_t *n)
 	return 0;
 }
 
+/* A drain into rows: where each entry goes. */
+struct row_sink {
+	struct map_rows *rows;
+	size_t key_size, value_size, value_offset, row_size;
+};
+
+static int add_row(const void *key, const void *value, void *arg)
+{
+	struct row_sink *s = arg;
+	struct map_rows *r = s->rows;
+	char *row;
+
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 256;
+		void *v = realloc(r->v, cap * s->row_size);
+
+		if (!v)
+			return -ENOMEM;
+		r->v = v;
+		r->cap = cap;
+	}
+	row = (char *)r->v + r->n++ * s->row_size;
+	memcpy(row, key, s->key_size);
+	memcpy(row + s->value_offset, value, s->value_size);
+	return 0;
+}
+
+int map_drain_rows(int map_fd, size_t key_size, size_t value_size, size_t value_offset,
+		   size_t row_size, int (*order)(const void *, const void *), struct map_rows *rows)
+{
+	struct row_sink s = { rows, key_size, value_size, value_offset, row_size };
+	int err;
+
+	rows->n = 0;
+	err = map_drain(map_fd, key_size, value_size, add_row, &s);
+	if (err < 0)
+		return err;
+	if (order)
+		qsort(rows->v, rows->n, row_size, order);
+	return (int)rows->n;
+}
+
 int map_drain(int map_fd, size_t key_size, size_t value_size, map_drain_fn fn, void *arg)
 {
 	void *keys = NULL, *value = malloc(value_size);
