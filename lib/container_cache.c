@@ -5,25 +5,24 @@
  * The first lookup walks the cgroup v2 tree once. A later miss is resolved
  * through the cgroup's kernfs file handle (one open_by_handle_at and a
  * readlink), or, where handles are refused, by a walk done at most every
- * MIN_WALK_INTERVAL_NS. Cgroups that are gone are remembered as such.
+ * MIN_WALK_INTERVAL_MS. Cgroups that are gone are remembered as such.
  *
  * Invalidation: a walk marks every entry it sees; entries of cgroups that
  * two walks in a row did not see are dropped. Keeping them through one
  * walk lets events that were still in a ring when their cgroup was removed
  * (a container's last exit events) resolve. A walk happens on every
- * eun_ctx_containers_refresh() and, on a miss, once SWEEP_INTERVAL_NS has
+ * eun_ctx_containers_refresh() and, on a miss, once SWEEP_INTERVAL_MS has
  * passed since the last one or the table has doubled. Cgroup ids are never
  * reused, so a kept entry is never wrong.
  */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "container.h"
 
-#define MIN_WALK_INTERVAL_NS (100 * 1000000ull)
-#define SWEEP_INTERVAL_NS (10 * 1000000000ull)
+#define MIN_WALK_INTERVAL_MS 100
+#define SWEEP_INTERVAL_MS 10000
 #define MAX_WALK_DIRS 65536
 #define MIN_SWEEP_ENTRIES 1024
 #define INITIAL_BUCKETS 256
@@ -41,18 +40,10 @@ struct container_cache {
 	struct cc_entry **buckets;
 	size_t n_buckets, n_entries, sweep_at;
 	unsigned gen;
-	uint64_t last_walk_ns;
+	int64_t last_walk_ms;     /* monotonic_ms() of the last walk */
 	struct eun_container_info *list; /* containers of the last refresh */
 	size_t n_list;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static size_t bucket_of(const struct container_cache *cc, uint64_t id)
 {
@@ -143,7 +134,7 @@ static int scan_visit(uint64_t id, const char *rel, void *cookie)
 static void cache_rescan(struct container_cache *cc)
 {
 	cc->gen++;
-	cc->last_walk_ns = now_ns();
+	cc->last_walk_ms = monotonic_ms();
 	if (cc->root[0])
 		cgroup_walk(cc->root, MAX_WALK_DIRS, scan_visit, cc);
 	for (size_t b = 0; b < cc->n_buckets; b++) {
@@ -203,7 +194,7 @@ static struct cc_entry *cache_resolve(struct container_cache *cc, uint64_t id)
 			"walking %s instead", strerror(-err), cc->root);
 		cc->no_handles = true;
 	}
-	if (now_ns() - cc->last_walk_ns < MIN_WALK_INTERVAL_NS)
+	if (monotonic_ms() - cc->last_walk_ms < MIN_WALK_INTERVAL_MS)
 		return NULL;
 	cache_rescan(cc);
 	/* It was there when the event happened: not in the tree now means gone. */
@@ -219,7 +210,7 @@ const struct eun_container_info *container_cache_lookup(struct eun_ctx *ctx, uin
 		return NULL;
 	e = cache_find(cc, id);
 	if (!e) {
-		if (cc->n_entries >= cc->sweep_at || now_ns() - cc->last_walk_ns >= SWEEP_INTERVAL_NS)
+		if (cc->n_entries >= cc->sweep_at || monotonic_ms() - cc->last_walk_ms >= SWEEP_INTERVAL_MS)
 			cache_rescan(cc);
 		e = cache_find(cc, id) ?: cache_resolve(cc, id);
 	}

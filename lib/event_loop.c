@@ -8,7 +8,6 @@
  */
 #include <string.h>
 #include <sys/epoll.h>
-#include <time.h>
 
 #include "internal.h"
 
@@ -211,14 +210,6 @@ int eun_ctx_consume(struct eun_ctx *ctx)
 	n = collect_due(ctx);
 	sinks_flush(ctx);
 	return n < 0 ? n : total + n;
-}
-
-int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int eun_ctx_poll(struct eun_ctx *ctx, int timeout_ms)

@@ -168,7 +168,7 @@ EUN_HIDDEN int event_deliver(struct eun_tracker *t, const void *rec, size_t len)
 /* Call t's collect() now and schedule the next one; 0, or the callback's
  * negative value / collect()'s -errno. */
 EUN_HIDDEN int event_loop_collect(struct eun_tracker *t);
-/* Milliseconds on CLOCK_MONOTONIC. */
+/* Milliseconds on CLOCK_MONOTONIC (monotonic.c). */
 EUN_HIDDEN int64_t monotonic_ms(void);
 
 /* ---- output sinks attached to a ctx (sink_ctx.c) ---- */

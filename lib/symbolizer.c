@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sym_tables.h"
@@ -46,14 +45,6 @@ struct symbolizer {
 	struct elf_file *files;
 	size_t n_files, cap_files;
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 struct symbolizer *symbolizer_new(void)
 {
@@ -100,7 +91,7 @@ static struct pid_maps *maps_refresh(struct symbolizer *s, uint32_t pid, struct 
 	slot->pid = 0;
 	if (proc_maps_read(pid, &m))
 		return NULL;
-	*slot = (struct pid_maps){ .pid = pid, .read_ms = now_ms(), .used = ++s->clock, .maps = m };
+	*slot = (struct pid_maps){ .pid = pid, .read_ms = monotonic_ms(), .used = ++s->clock, .maps = m };
 	return slot;
 }
 
@@ -114,10 +105,10 @@ static const struct proc_map *find_mapping(struct symbolizer *s, uint32_t pid, u
 	for (size_t i = 0; i < MAPS_CACHE_SLOTS; i++)
 		if (s->pids[i].pid == pid)
 			slot = &s->pids[i];
-	if (slot && now_ms() - slot->read_ms <= MAPS_MAX_AGE_MS) {
+	if (slot && monotonic_ms() - slot->read_ms <= MAPS_MAX_AGE_MS) {
 		slot->used = ++s->clock;
 		pm = proc_maps_find(&slot->maps, addr);
-		if (pm || now_ms() - slot->read_ms <= MAPS_MISS_AGE_MS)
+		if (pm || monotonic_ms() - slot->read_ms <= MAPS_MISS_AGE_MS)
 			return pm;
 	}
 	slot = maps_refresh(s, pid, slot);
