@@ -131,11 +131,6 @@ static int capable_create(struct eun_tracker *t, const struct eun_host *host, vo
 	uint64_t cap = 0;
 	int err;
 
-	if (host->size < offsetof(struct eun_host, symbolize) + sizeof(host->symbolize)) {
-		host->set_error(t, "capable needs libeunomia with plugin ABI 1.1 (symbolize); "
-				"upgrade libeunomia");
-		return -ENOTSUP;
-	}
 	sp = SKEL_PLUGIN_OPEN(t, host, capable_bpf,
 		"the kernel needs BTF tracepoints and the capability:cap_capable tracepoint, which only recent kernels have");
 	if (!sp)

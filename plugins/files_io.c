@@ -212,11 +212,6 @@ int files_io_configure(struct skel_plugin *sp)
 			bpf_program__set_autoload(progs[i], false);
 		return refuse_io_keys(sp);
 	}
-	if (host->size < offsetof(struct eun_host, emit) + sizeof(host->emit)) {
-		host->set_error(sp->t, "io=true needs a libeunomia with plugin ABI 1.1 (collect and "
-				"emit); upgrade it or leave io off");
-		return -EPROTO;
-	}
 	if ((err = skel_plugin_cfg_bool(sp, "io_all", &all)) ||
 	    (err = skel_plugin_cfg_uint(sp, "interval_ms", &interval)))
 		return err;

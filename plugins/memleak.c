@@ -308,11 +308,6 @@ static int memleak_create(struct eun_tracker *t, const struct eun_host *host, vo
 	uint64_t pid = 0, interval, top;
 	int err;
 
-	if (host->size < offsetof(struct eun_host, symbolize) + sizeof(host->symbolize)) {
-		host->set_error(t, "memleak needs libeunomia with plugin ABI 1.1 (collect, emit, "
-				"symbolize); upgrade libeunomia");
-		return -ENOTSUP;
-	}
 	if (host->config_uint(t, "pid", &pid) || !pid) {
 		host->set_error(t, "memleak needs the process to watch: set the common key pid, "
 				"e.g. eunomia run memleak --pid 1234");

@@ -376,11 +376,6 @@ static int profile_create(struct eun_tracker *t, const struct eun_host *host, vo
 	uint64_t interval;
 	int err;
 
-	if (host->size < offsetof(struct eun_host, symbolize) + sizeof(host->symbolize)) {
-		host->set_error(t, "profile needs libeunomia with plugin ABI 1.1 (collect, emit, "
-				"symbolize); upgrade libeunomia");
-		return -ENOTSUP;
-	}
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		host->set_error(t, "out of memory allocating the tracker state");

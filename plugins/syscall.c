@@ -153,11 +153,6 @@ static int syscall_create(struct eun_tracker *t, const struct eun_host *host, vo
 	bool failed_only;
 	int err;
 
-	if (host->size < offsetof(struct eun_host, emit) + sizeof(host->emit)) {
-		host->set_error(t, "this libeunomia predates plugin ABI 1.1 (collect and emit); "
-			       "upgrade it to run the syscall tracker");
-		return -EPROTO;
-	}
 	st = calloc(1, sizeof(*st));
 	if (!st) {
 		host->set_error(t, "out of memory allocating the tracker state");
