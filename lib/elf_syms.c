@@ -35,30 +35,8 @@ struct elf_syms {
 	size_t n_syms, cap_syms;
 	struct eseg *segs;
 	size_t n_segs;
-	char *names;
-	size_t names_len, names_cap;
+	struct name_pool names;
 };
-
-static long names_add(struct elf_syms *e, const char *s)
-{
-	size_t len = strlen(s), at = e->names_len;
-
-	if (at + len + 1 > e->names_cap) {
-		size_t cap = e->names_cap ? e->names_cap * 2 : 4096;
-		char *p;
-
-		while (cap < at + len + 1)
-			cap *= 2;
-		p = realloc(e->names, cap);
-		if (!p)
-			return -ENOMEM;
-		e->names = p;
-		e->names_cap = cap;
-	}
-	memcpy(e->names + at, s, len + 1);
-	e->names_len = at + len + 1;
-	return (long)at;
-}
 
 /* Preference among aliases at one address: names without a leading
  * underscore (getpid over __getpid), then global, weak, local. */
@@ -100,7 +78,7 @@ static int add_symbols(struct elf_syms *e, Elf *elf, Elf_Scn *scn, const GElf_Sh
 			e->syms = v;
 			e->cap_syms = cap;
 		}
-		off = names_add(e, name);
+		off = name_pool_add(&e->names, name, strlen(name));
 		if (off < 0)
 			return (int)off;
 		e->syms[e->n_syms++] = (struct esym){ .value = sym.st_value, .size = sym.st_size,
@@ -221,6 +199,7 @@ struct elf_syms *elf_syms_load(int fd)
 
 	if (!e)
 		return NULL;
+	e->names.first_cap = 4096;
 	if ((err = read_fd(e, fd, true))) {
 		elf_syms_free(e);
 		errno = -err;
@@ -257,7 +236,7 @@ void elf_syms_free(struct elf_syms *e)
 		return;
 	free(e->syms);
 	free(e->segs);
-	free(e->names);
+	free(e->names.buf);
 	free(e);
 }
 
@@ -297,7 +276,7 @@ int elf_syms_lookup(const struct elf_syms *e, uint64_t file_off, const char **na
 	 * assembly) is taken as reaching up to the next symbol. */
 	if (s->size && va >= s->value + s->size)
 		return -ENOENT;
-	*name = e->names + s->name;
+	*name = e->names.buf + s->name;
 	*off = va - s->value;
 	return 0;
 }

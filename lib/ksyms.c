@@ -21,32 +21,8 @@ struct ksym {
 struct ksyms {
 	struct ksym *v;
 	size_t n, cap;
-	char *names;
-	size_t names_len, names_cap;
+	struct name_pool names;
 };
-
-/* Copy s (with its NUL) into k->names; its offset, or -ENOMEM. */
-static long names_add(struct ksyms *k, const char *s, size_t len)
-{
-	size_t at = k->names_len;
-
-	if (at + len + 1 > k->names_cap) {
-		size_t cap = k->names_cap ? k->names_cap * 2 : 1 << 20;
-		char *p;
-
-		while (cap < at + len + 1)
-			cap *= 2;
-		p = realloc(k->names, cap);
-		if (!p)
-			return -ENOMEM;
-		k->names = p;
-		k->names_cap = cap;
-	}
-	memcpy(k->names + at, s, len);
-	k->names[at + len] = '\0';
-	k->names_len = at + len + 1;
-	return (long)at;
-}
 
 static int ksym_push(struct ksyms *k, uint64_t addr, uint32_t name, uint32_t module)
 {
@@ -107,14 +83,14 @@ static int parse_line(struct ksyms *k, char *line, uint32_t *last_mod, char *las
 		if (*last_mod && !strcmp(last_mod_name, mod)) {
 			mod_off = *last_mod;
 		} else {
-			mod_off = names_add(k, mod, strlen(mod));
+			mod_off = name_pool_add(&k->names, mod, strlen(mod));
 			if (mod_off < 0)
 				return (int)mod_off;
 			*last_mod = (uint32_t)mod_off;
 			snprintf(last_mod_name, last_mod_cap, "%s", mod);
 		}
 	}
-	name_off = names_add(k, name, strlen(name));
+	name_off = name_pool_add(&k->names, name, strlen(name));
 	if (name_off < 0)
 		return (int)name_off;
 	return ksym_push(k, addr, (uint32_t)name_off, (uint32_t)mod_off);
@@ -131,13 +107,14 @@ struct ksyms *ksyms_load(void)
 
 	if (!k)
 		return NULL;
+	k->names.first_cap = 1 << 20; /* about 1.5 MB of names on 6.18 */
 	f = fopen("/proc/kallsyms", "re");
 	if (!f) {
 		err = errno;
 		goto fail;
 	}
 	/* names[0] is the empty string: module offset 0 means "no module". */
-	if (names_add(k, "", 0) < 0)
+	if (name_pool_add(&k->names, "", 0) < 0)
 		err = ENOMEM;
 	/* getline(): kernel symbol names may be up to 512 bytes (KSYM_NAME_LEN). */
 	while (!err && getline(&line, &line_cap, f) > 0)
@@ -168,7 +145,7 @@ void ksyms_free(struct ksyms *k)
 	if (!k)
 		return;
 	free(k->v);
-	free(k->names);
+	free(k->names.buf);
 	free(k);
 }
 
@@ -190,8 +167,8 @@ int ksyms_name(const struct ksyms *k, uint64_t addr, char *buf, size_t size)
 		return -ENOENT;
 	s = &k->v[lo - 1];
 	if (s->module)
-		return snprintf(buf, size, "%s+0x%llx [%s]", k->names + s->name,
-				(unsigned long long)(addr - s->addr), k->names + s->module);
-	return snprintf(buf, size, "%s+0x%llx", k->names + s->name,
+		return snprintf(buf, size, "%s+0x%llx [%s]", k->names.buf + s->name,
+				(unsigned long long)(addr - s->addr), k->names.buf + s->module);
+	return snprintf(buf, size, "%s+0x%llx", k->names.buf + s->name,
 			(unsigned long long)(addr - s->addr));
 }

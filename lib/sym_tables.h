@@ -13,6 +13,18 @@
 
 #include "internal.h"
 
+/* ---- the names of a symbol table (name_pool.c) ---- */
+
+/* NUL-terminated names one after the other, referred to by offset. */
+struct name_pool {
+	char *buf;
+	size_t len, cap;
+	size_t first_cap; /* bytes allocated by the first add */
+};
+
+/* Copy the len bytes at s and a NUL into pool; their offset, or -ENOMEM. */
+EUN_HIDDEN long name_pool_add(struct name_pool *pool, const char *s, size_t len);
+
 /* ---- kernel symbols (ksyms.c) ---- */
 
 struct ksyms;
