@@ -97,6 +97,16 @@ EUN_API void eun_ctx_free(struct eun_ctx *ctx);
 /* Load one plugin file explicitly; unlike discovery, a bad file is an error. Returns 0 or -errno. */
 EUN_API int eun_ctx_load_plugin(struct eun_ctx *ctx, const char *path);
 
+struct eun_plugin_desc;
+
+/* Register a plugin compiled into the program (a static build, a unit test
+ * of a plugin's decode(), a tracker the embedder makes up): desc is checked
+ * exactly as a plugin file's descriptor is, and must stay valid and
+ * unchanged until eun_ctx_free(). Its path reads "(in-process)". 0,
+ * -EEXIST if a plugin of that name is loaded, or -errno (-EPROTO for an
+ * ABI version this library does not speak, -EINVAL for a bad descriptor). */
+EUN_API int eun_ctx_add_plugin_desc(struct eun_ctx *ctx, const struct eun_plugin_desc *desc);
+
 /* ---- discovery -------------------------------------------------------- */
 
 /* Number of plugins loaded in the context. */
@@ -225,8 +235,107 @@ EUN_API int eun_tracker_inject(struct eun_tracker *t, const void *raw, size_t le
  * which then returns it. */
 typedef int (*eun_event_fn)(const struct eun_event *ev, void *cookie);
 
-/* Set the callback receiving every tracker's events (NULL: events are counted and discarded). */
+/* Set the callback receiving every tracker's events (NULL: events are
+ * counted and discarded). The callback is a listener of the context's bus
+ * (see below) that always comes after every other listener. */
 EUN_API void eun_ctx_set_event_fn(struct eun_ctx *ctx, eun_event_fn fn, void *cookie);
+
+/* ---- listeners: the event bus ---------------------------------------- */
+
+/*
+ * Any number of consumers may listen to a context's events: output sinks,
+ * the metrics registry, the event callback, and the embedder's own. Each
+ * listener gives a table of methods; every method may be NULL. The table
+ * starts with the version of this header it was written against, and the
+ * library calls a method only if the table's version has it, so a table
+ * from an older header keeps working with a newer library (the PipeWire
+ * SPA hook rule: methods are only ever added at the end, with a version
+ * bump).
+ *
+ * Order: listeners get each event in the order they were added, the event
+ * callback last. Threads: event() and flush() run on the thread polling the
+ * context, unless the listener asked for a queue (eun_listener_opts), in
+ * which case they run on a thread of the listener's own, on copies of the
+ * events, in order; tracker_started(), tracker_stopped() and detached()
+ * always run on the polling thread.
+ *
+ * What a method may call on the same context during a delivery: reading
+ * events, eun_event_copy(), eun_tracker_new(), eun_tracker_start(),
+ * eun_tracker_inject() (nested deliveries, a few levels deep: e.g. an alert
+ * about an event), adding and removing listeners, and eun_tracker_stop() /
+ * eun_tracker_free(), which are then done when the delivery ends (the
+ * tracker stays usable until then). eun_ctx_poll() and eun_ctx_consume()
+ * return -EBUSY; eun_ctx_free() is refused with an error logged.
+ */
+
+#define EUN_LISTENER_OPS_VERSION 0
+
+struct eun_listener;
+
+struct eun_listener_ops {
+	uint32_t version; /* EUN_LISTENER_OPS_VERSION the table was written against */
+	/* --- version 0 --- */
+	/* One event, borrowed for the call (see eun_event_fn). A negative
+	 * return ends the current poll/consume after every listener has had
+	 * the event; it is ignored for a queued listener (and counted). */
+	int (*event)(void *data, const struct eun_event *ev);
+	/* The end of each poll/consume (and of the context): write out what
+	 * is buffered. */
+	void (*flush)(void *data);
+	/* A tracker of the context started (its schema may be new to the
+	 * listener) or stopped (its last events were delivered). */
+	void (*tracker_started)(void *data, struct eun_tracker *t);
+	void (*tracker_stopped)(void *data, struct eun_tracker *t);
+	/* The listener was removed (eun_listener_remove(), eun_ctx_free());
+	 * nothing is called after this. */
+	void (*detached)(void *data);
+};
+
+struct eun_listener_opts {
+	size_t sz;           /* sizeof(struct eun_listener_opts) */
+	const char *name;    /* in messages and stats; copied */
+	/* 0: a direct listener. Otherwise the listener gets its own thread and
+	 * a queue of at most queue_events events: the polling thread only
+	 * copies each event into it and never waits for the listener; what
+	 * does not fit is dropped and counted (eun_listener_stats()). */
+	size_t queue_events;
+	size_t queue_bytes;  /* queued bytes at most (record and bookkeeping); 0: 16 MiB */
+	size_t :0;
+};
+
+/* Add a listener calling ops with data; both are borrowed until its
+ * detached() has run. NULL with errno EINVAL (bad opts, no ops), ENOMEM, or
+ * the error of starting its thread. */
+EUN_API struct eun_listener *eun_ctx_add_listener(struct eun_ctx *ctx,
+						  const struct eun_listener_ops *ops, void *data,
+						  const struct eun_listener_opts *opts);
+
+/* Remove a listener: a queued one first gets every event queued for it,
+ * then detached() runs and the handle is freed (during a delivery: when it
+ * ends, and no event reaches it meanwhile). 0 or -EINVAL (NULL, or the
+ * event callback's listener, which eun_ctx_set_event_fn() manages). */
+EUN_API int eun_listener_remove(struct eun_listener *l);
+
+/* The listener's name (as given, or "listener"). */
+EUN_API const char *eun_listener_name(const struct eun_listener *l);
+
+struct eun_listener_stats {
+	size_t sz;           /* sizeof(struct eun_listener_stats) */
+	uint64_t events;     /* events its event() was called with */
+	uint64_t dropped;    /* queued listeners: events lost because the queue was full */
+	uint64_t failed;     /* queued listeners: event() calls that returned < 0 */
+	uint64_t queued;     /* queued listeners: events waiting now */
+	uint64_t queued_max; /* queued listeners: the most that ever waited */
+	size_t :0;
+};
+
+/* Fill st (its sz set by the caller, e.g. with EUN_OPTS) with the
+ * listener's counters; any thread. 0 or -EINVAL. */
+EUN_API int eun_listener_stats(const struct eun_listener *l, struct eun_listener_stats *st);
+
+/* Number of listeners of the context, and the i-th one (delivery order). */
+EUN_API size_t eun_ctx_listener_count(const struct eun_ctx *ctx);
+EUN_API struct eun_listener *eun_ctx_listener_at(const struct eun_ctx *ctx, size_t i);
 
 /* Wait up to timeout_ms (-1: no limit) for events and deliver them.
  * Returns the number delivered or -errno; -EINTR if a signal interrupted the wait. */
@@ -243,6 +352,15 @@ EUN_API int eun_ctx_fd(const struct eun_ctx *ctx);
 
 /* The delivery latency bound configured for the context, in ms. */
 EUN_API unsigned eun_ctx_max_latency_ms(const struct eun_ctx *ctx);
+
+/* A copy of ev that owns its bytes: valid after the callback and on any
+ * thread until eun_event_free(), while the ctx lives (the schema is the
+ * plugin's). Every accessor and renderer works on it as on ev, except
+ * eun_event_tracker(), which gives NULL. NULL with errno ENOMEM. */
+EUN_API struct eun_event *eun_event_copy(const struct eun_event *ev);
+
+/* Free a copy made by eun_event_copy(); NULL (and delivered events) are ignored. */
+EUN_API void eun_event_free(struct eun_event *ev);
 
 /* Common header of an event. ts is wall-clock ns since the Unix epoch. */
 EUN_API uint64_t eun_event_ts(const struct eun_event *ev);
@@ -308,12 +426,13 @@ struct eun_container_info {
  * cgroup), -EINVAL for bad arguments. */
 EUN_API int eun_cgroup_path_parse(const char *path, struct eun_container_info *out);
 
-/* The container the event's task ran in, from a per-context cache of the
- * cgroup v2 tree (an unknown cgroup id is looked up through its file handle
- * or a rescan; entries of removed cgroups are dropped after two rescans; no
- * runtime is ever asked). 1 if in a container, 0 for a host process or a
- * cgroup that was gone before it was first looked up, -errno on bad
- * arguments. */
+/* The container the event's task ran in, resolved once when the event was
+ * delivered, from a per-context cache of the cgroup v2 tree (an unknown
+ * cgroup id is looked up through its file handle or /proc/PID/cgroup, and
+ * failing both by a walk of the tree between deliveries; entries of removed
+ * cgroups are dropped after two walks; no runtime is ever asked). 1 if in a
+ * container, 0 for a host process or a cgroup that was gone before it was
+ * first looked up, -errno on bad arguments. */
 EUN_API int eun_event_container(const struct eun_event *ev, struct eun_container_info *out);
 
 /* Rescan the cgroup v2 tree and return the number of running containers
@@ -425,9 +544,9 @@ EUN_API int eun_sink_error(const struct eun_sink *sink);
  * free it. Returns the sink's first write error (-errno) or 0. NULL: 0. */
 EUN_API int eun_sink_free(struct eun_sink *sink);
 
-/* Attach sink to ctx: from now on every event the ctx delivers is written
- * to each attached sink (in attach order), then passed to the event
- * callback. The ctx borrows the sink: keep it alive until
+/* Attach sink to ctx as a listener: from now on every event the ctx
+ * delivers is written to the sink (listeners in the order they were added,
+ * the event callback last). The ctx borrows the sink: keep it alive until
  * eun_ctx_remove_sink() or eun_ctx_free(). The ctx flushes its sinks at
  * the end of every eun_ctx_poll()/eun_ctx_consume() and in eun_ctx_free()
  * (after the trackers' last events). Write errors do not stop delivery;
@@ -465,13 +584,20 @@ EUN_API struct eun_metrics *eun_metrics_new(struct eun_ctx *ctx, const struct eu
 /* Stop serving, then free the registry. NULL is ignored. */
 EUN_API void eun_metrics_free(struct eun_metrics *m);
 
-/* Account one event; call it from the ctx's event callback for each event.
- * 0 or -ENOMEM. */
+/* Attach the registry to its ctx as a listener: it then observes every
+ * event, refreshes the trackers' counters at the end of every poll/consume
+ * and learns new trackers as they start, with no call from the embedder.
+ * eun_metrics_free() detaches it. 0, -EBUSY if attached already, -errno. */
+EUN_API int eun_metrics_attach(struct eun_metrics *m);
+
+/* Account one event by hand, for a registry that is not attached (from the
+ * ctx's event callback, say). 0 or -ENOMEM. */
 EUN_API int eun_metrics_observe(struct eun_metrics *m, const struct eun_event *ev);
 
 /* Copy the trackers' counters (kernel drops, decode errors) into the
- * registry and add the event series of new trackers; call it on the ctx
- * thread, e.g. after each eun_ctx_poll(). 0 or -errno. */
+ * registry and add the event series of new trackers; for a registry that
+ * is not attached, call it on the ctx thread, e.g. after each
+ * eun_ctx_poll(). 0 or -errno. */
 EUN_API int eun_metrics_refresh(struct eun_metrics *m);
 
 /* The registry in the Prometheus text exposition format 0.0.4 (snprintf

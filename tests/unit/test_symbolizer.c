@@ -12,7 +12,7 @@
 #include <eunomia/eunomia.h>
 
 #include "helpers.h"
-#include "symbolizer.h"
+#include "symbolize/symbolize.h"
 
 /* Non-static and not inlined: it must appear in this executable's .symtab. */
 __attribute__((noinline)) int symtest_marker_function(int x);

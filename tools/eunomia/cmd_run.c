@@ -33,13 +33,6 @@ struct run {
 	struct eun_metrics *metrics;   /* --metrics, else NULL */
 };
 
-/* Event callback with --metrics: account the event (the ctx has written
- * it to the outputs already). */
-static int observe(const struct eun_event *ev, void *cookie)
-{
-	return eun_metrics_observe(cookie, ev);
-}
-
 /* Report that `action` (e.g. "start") failed for tracker `name` with err.
  * libeunomia's messages name the tracker; strerror() is the fallback. */
 static void report_tracker_failure(const char *action, const char *name, int err)
@@ -130,8 +123,9 @@ static uint64_t monotonic_ms(void)
 }
 
 /* Deliver events until the duration (0: none) has passed, a stop signal
- * arrives or an output fails. The ctx writes every event to the outputs
- * and flushes them after each poll. Returns the exit status of the loop
+ * arrives or an output fails. The outputs and the metrics registry are
+ * listeners of the ctx: it hands them every event and flushes them after
+ * each poll. Returns the exit status of the loop
  * itself; output failures are reported when the outputs are closed. */
 static int poll_until_stopped(struct run *r, double duration_s)
 {
@@ -149,8 +143,6 @@ static int poll_until_stopped(struct run *r, double duration_s)
 				timeout = (int)(deadline - now);
 		}
 		n = eun_ctx_poll(r->ctx, timeout);
-		if (r->metrics && n >= 0)
-			(void)eun_metrics_refresh(r->metrics); /* only ENOMEM; the next poll retries */
 		if (run_outputs_failed(r->outs))
 			break;
 		if (n == -EINTR)
@@ -218,8 +210,6 @@ static int trace(struct run *r, const struct run_opts *o)
 	};
 	int code;
 
-	if (r->metrics)
-		eun_ctx_set_event_fn(r->ctx, observe, r->metrics);
 	code = start_trackers(r);
 	if (code != CLI_EXIT_OK)
 		return code; /* eun_ctx_free() stops the trackers that did start */

@@ -20,7 +20,9 @@ int run_metrics_start(struct eun_ctx *ctx, const struct run_opts *o, struct eun_
 		cli_error("%s", library_error(err));
 		return err == -EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
 	}
-	err = eun_metrics_serve(m, o->metrics_addr);
+	err = eun_metrics_attach(m);
+	if (!err)
+		err = eun_metrics_serve(m, o->metrics_addr);
 	if (err < 0) {
 		cli_error("%s", library_error(err));
 		eun_metrics_free(m);

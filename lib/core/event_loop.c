@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * The event loop: every running tracker's ring buffer hangs off the ctx's one
+ * epoll fd; samples are decoded, checked against the schema and handed to
+ * the context's listeners (event_deliver.c). Trackers wake the reader in
+ * batches, so polling also drains everything at least every
+ * max_latency_ms, and runs the collect() of trackers whose interval is
+ * due. Between drains it does the container cache's walks and the tracker
+ * stops and frees that listeners asked for during a delivery.
+ */
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "container/container.h"
+#include "core/core.h"
+
+static int on_sample(void *cookie, const void *data, size_t size)
+{
+	struct eun_tracker *t = cookie;
+
+	event_dispatch(t, data, size);
+	/* A negative return stops the read and is handed back. */
+	return t->cb_status;
+}
+
+int event_loop_add(struct eun_tracker *t)
+{
+	const char *name = t->plugin->desc->name;
+	struct epoll_event ee = { .events = EPOLLIN, .data.ptr = t };
+	int fd;
+
+	t->next_collect_ms = monotonic_ms() + t->collect_interval_ms;
+	/* Validation guarantees event types come from a ring, collect() or both. */
+	if (!t->plugin->desc->n_event_types || !t->plugin->desc->ring_fd)
+		return 0;
+	fd = t->plugin->desc->ring_fd(t->state);
+	if (fd < 0)
+		return set_error(EBADF, "tracker '%s': ring_fd() gave no ring buffer after start()", name);
+	t->rb = ring_reader_new(fd);
+	if (!t->rb)
+		return set_error(errno, "tracker '%s': cannot map its ring buffer: %s", name,
+				 strerror(errno));
+	if (epoll_ctl(t->ctx->epfd, EPOLL_CTL_ADD, ring_reader_fd(t->rb), &ee) < 0) {
+		int err = errno;
+
+		ring_reader_free(t->rb);
+		t->rb = NULL;
+		return set_error(err, "tracker '%s': epoll_ctl: %s", name, strerror(err));
+	}
+	return 0;
+}
+
+/* Deliver what one tracker's ring holds; count or a listener's negative value. */
+static int drain(struct eun_tracker *t)
+{
+	int n;
+
+	t->cb_status = 0;
+	n = ring_reader_consume(t->rb, on_sample, t);
+	if (t->cb_status < 0)
+		return t->cb_status;
+	if (n < 0) /* no memory to join a sample that wraps around the ring's end */
+		return set_error(-n, "tracker '%s': cannot read its ring buffer: %s",
+				 t->plugin->desc->name, strerror(-n));
+	return n;
+}
+
+int event_loop_collect(struct eun_tracker *t)
+{
+	int err;
+
+	t->cb_status = 0;
+	/* Any text left now is an earlier failure's (a decode error in the same
+	 * consume): it must not pass for what collect() says. */
+	clear_error();
+	err = t->plugin->collect(t->state);
+	if (t->collect_interval_ms) {
+		int64_t now = monotonic_ms();
+
+		/* Keep the cadence, but never try to catch up on missed intervals. */
+		t->next_collect_ms += t->collect_interval_ms;
+		if (t->next_collect_ms <= now)
+			t->next_collect_ms = now + t->collect_interval_ms;
+	}
+	if (t->cb_status < 0)
+		return t->cb_status;
+	if (err < 0 && !*eun_last_error())
+		set_error(-err, "tracker '%s': collect() failed: %s", t->plugin->desc->name,
+			  strerror(-err));
+	return err < 0 ? err : 0;
+}
+
+/* Run collect() of every running tracker whose interval has passed; the
+ * number of records they emitted, or a negative error. */
+static int collect_due(struct eun_ctx *ctx)
+{
+	int64_t now = monotonic_ms();
+	int emitted = 0;
+
+	for (size_t i = 0; i < ctx->n_trackers; i++) {
+		struct eun_tracker *t = ctx->trackers[i];
+		uint64_t before = t->events;
+		int err;
+
+		if (t->st != EUN_TRACKER_RUNNING || !t->plugin->collect || !t->collect_interval_ms ||
+		    now < t->next_collect_ms)
+			continue;
+		if ((err = event_loop_collect(t)) < 0)
+			return err;
+		emitted += (int)(t->events - before);
+	}
+	return emitted;
+}
+
+void event_loop_remove(struct eun_tracker *t)
+{
+	if (!t->rb)
+		return;
+	drain(t);
+	epoll_ctl(t->ctx->epfd, EPOLL_CTL_DEL, ring_reader_fd(t->rb), NULL);
+	ring_reader_free(t->rb);
+	t->rb = NULL;
+}
+
+/* Refuse a poll or consume from inside a delivery of the same context: the
+ * outer one is reading the rings already, and would see every event twice. */
+static int refuse_nested(const char *fn)
+{
+	return set_error(EBUSY, "%s: called from inside a delivery of the same context (a "
+			 "listener or the event callback); return from it instead, the outer "
+			 "poll goes on", fn);
+}
+
+/* Drain every ring, run due collects and flush the listeners. */
+static int consume(struct eun_ctx *ctx)
+{
+	int total = 0, n = 0;
+
+	clear_error();
+	ctx->draining++;
+	/* By index: a listener may create trackers (realloc) meanwhile. */
+	for (size_t i = 0; i < ctx->n_trackers && n >= 0; i++) {
+		struct eun_tracker *t = ctx->trackers[i];
+
+		if (!t->rb)
+			continue;
+		n = drain(t);
+		total += n > 0 ? n : 0;
+	}
+	if (n >= 0)
+		n = collect_due(ctx);
+	bus_flush(&ctx->listeners);
+	ctx->draining--;
+	/* Between drains: what must never run inside a delivery. */
+	container_cache_maintain(ctx->containers);
+	tracker_run_pending(ctx);
+	return n < 0 ? n : total + n;
+}
+
+int eun_ctx_consume(struct eun_ctx *ctx)
+{
+	clear_error();
+	if (ctx->draining || ctx->listeners.depth)
+		return refuse_nested("eun_ctx_consume");
+	return consume(ctx);
+}
+
+int eun_ctx_poll(struct eun_ctx *ctx, int timeout_ms)
+{
+	int64_t deadline = timeout_ms < 0 ? -1 : monotonic_ms() + timeout_ms;
+	struct epoll_event ee[8];
+
+	clear_error();
+	if (ctx->draining || ctx->listeners.depth)
+		return refuse_nested("eun_ctx_poll");
+	for (;;) {
+		int64_t left = deadline < 0 ? ctx->max_latency_ms : deadline - monotonic_ms();
+		int wait = left < 0 ? 0 : left > ctx->max_latency_ms ? (int)ctx->max_latency_ms : (int)left;
+		int n;
+
+		if (epoll_wait(ctx->epfd, ee, 8, wait) < 0)
+			return errno == EINTR ? -EINTR
+					      : set_error(errno, "epoll_wait: %s", strerror(errno));
+		n = consume(ctx);
+		if (n != 0 || (deadline >= 0 && monotonic_ms() >= deadline))
+			return n;
+	}
+}
+
+int eun_ctx_fd(const struct eun_ctx *ctx)
+{
+	return ctx->epfd;
+}
