@@ -145,7 +145,7 @@ EUN_HIDDEN void tracker_run_pending(struct eun_ctx *ctx);
 /* The ctx's container cache, made on first use; NULL without memory. */
 EUN_HIDDEN struct container_cache *ctx_containers(struct eun_ctx *ctx);
 
-/* ---- event loop (event_loop.c, event_deliver.c) ---- */
+/* ---- event loop (event_loop.c, event_deliver.c; ctx_poll.c drives it) ---- */
 
 /* Attach / detach a started tracker's ring buffer to the ctx's epoll. */
 EUN_HIDDEN int event_loop_add(struct eun_tracker *t);
@@ -157,6 +157,11 @@ EUN_HIDDEN int event_deliver(struct eun_tracker *t, const void *rec, size_t len)
 /* Call t's collect() now and schedule the next one; 0, or a listener's
  * negative value / collect()'s -errno. */
 EUN_HIDDEN int event_loop_collect(struct eun_tracker *t);
+/* Deliver what one tracker's ring holds; count or a listener's negative value. */
+EUN_HIDDEN int event_loop_drain(struct eun_tracker *t);
+/* Run collect() of every running tracker whose interval has passed; the
+ * number of records they emitted, or a negative error. */
+EUN_HIDDEN int event_loop_collect_due(struct eun_ctx *ctx);
 
 /* ---- one BPF ring buffer map, read in place (ring_reader.c) ---- */
 
