@@ -87,7 +87,7 @@ int container_cache_refresh(struct container_cache *cc)
 			    (err = list_add(cc, e->info, &cap)))
 				return err;
 	drop_empty_rows(cc);
-	if (cc->n_list)
+	if (cc->n_list > 1)
 		qsort(cc->list, cc->n_list, sizeof(*cc->list), compare_rows);
 	return (int)cc->n_list;
 }

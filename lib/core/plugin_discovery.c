@@ -44,7 +44,7 @@ static void discover_dir(const char *dir, int (*add)(void *, struct eun_plugin *
 		n++;
 	}
 	closedir(dp);
-	if (n)
+	if (n > 1) /* names is NULL for an empty directory */
 		qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		char path[4096];

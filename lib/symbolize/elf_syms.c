@@ -122,7 +122,8 @@ static void sort_unique(struct elf_syms *e)
 {
 	size_t out = 0;
 
-	qsort(e->syms, e->n_syms, sizeof(*e->syms), sym_cmp);
+	if (e->n_syms > 1) /* syms may be NULL when there are none */
+		qsort(e->syms, e->n_syms, sizeof(*e->syms), sym_cmp);
 	for (size_t i = 0; i < e->n_syms; i++)
 		if (!out || e->syms[out - 1].value != e->syms[i].value)
 			e->syms[out++] = e->syms[i];
