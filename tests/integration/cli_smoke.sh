@@ -64,3 +64,17 @@ echo "ok: ring buffer settings checked against each tracker's own ring"
 # A key that would do nothing is refused, not ignored.
 refused "io=true" files --set files.io_top=5
 echo "ok: io-mode keys are refused while the io mode is off"
+
+# Conflicting or meaningless filters are refused, not silently resolved.
+refused "disagree" process --pid 1 --set process.pid=2
+refused "names no process" process --pid 0
+"$cli" run process --pid 1 --set process.pid=1 --duration 0.1 -o /dev/null 2>"$dir/err" ||
+	fail "--pid 1 with --set process.pid=1 was refused: $(cat "$dir/err")"
+echo "ok: --pid against --set process.pid, and --pid 0"
+
+# One file under two names would get two formats interleaved.
+refused "are the same file" process -o "json:$dir/b.json" -o "csv:$dir/./b.json"
+ln -s "$dir/c.json" "$dir/link.json"
+: >"$dir/c.json"
+refused "are the same file" process -o "json:$dir/c.json" -o "text:$dir/link.json"
+echo "ok: outputs that resolve to one file are refused"

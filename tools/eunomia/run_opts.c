@@ -2,10 +2,12 @@
 /* Options of `eunomia run`. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <eunomia/eunomia.h>
 
@@ -192,8 +194,33 @@ static int take_rotate_keep(struct run_opts *o, const char *arg)
 	return CLI_CONTINUE;
 }
 
+/* Where path would be opened: its directory resolved (symbolic links, "."
+ * and ".." gone) plus its last component, so that "b.json" and "./b.json"
+ * compare equal. Falls back to path itself when the directory does not
+ * exist (opening it will fail and say so). */
+static void resolved_path(const char *path, char *buf, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX], real[PATH_MAX];
+	struct stat st;
+
+	/* An existing file may itself be a link to another output. */
+	if (realpath(path, real) && !stat(real, &st) && S_ISREG(st.st_mode)) {
+		snprintf(buf, size, "%s", real);
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
+	if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	if (realpath(dir, real))
+		snprintf(buf, size, "%s/%s", strcmp(real, "/") ? real : "", slash ? slash + 1 : path);
+	else
+		snprintf(buf, size, "%s", path);
+}
+
 /* Give the run standard output when no -o was given; refuse an output
- * named twice and rotation without a file. Returns CLI_CONTINUE or the exit status. */
+ * named twice (also under two names for one file) and rotation without a
+ * file. Returns CLI_CONTINUE or the exit status. */
 static int check_outputs(struct run_opts *o)
 {
 	bool any_file = false;
@@ -206,11 +233,19 @@ static int check_outputs(struct run_opts *o)
 		any_file |= a->path != NULL;
 		for (size_t j = 0; j < i; j++) {
 			const struct output_spec *b = &o->outputs[j];
+			char ra[PATH_MAX + 256], rb[PATH_MAX + 256];
 
 			if (!a->path && !b->path)
 				return usage_error("run", "standard output ('-') is given twice as an output");
-			if (a->path && b->path && !strcmp(a->path, b->path))
+			if (!a->path || !b->path)
+				continue;
+			if (!strcmp(a->path, b->path))
 				return usage_error("run", "output file '%s' is given twice", a->path);
+			resolved_path(a->path, ra, sizeof(ra));
+			resolved_path(b->path, rb, sizeof(rb));
+			if (!strcmp(ra, rb))
+				return usage_error("run", "outputs '%s' and '%s' are the same file (%s); "
+						   "give each output its own file", b->path, a->path, ra);
 		}
 	}
 	if (o->rotate_keep && !o->rotate_bytes)
@@ -230,7 +265,34 @@ static int take_id(const char *option, const char *arg, const char **slot)
 		return usage_error("run", "%s %s is too large", option, arg);
 	if (err < 0)
 		return usage_error("run", "%s needs an unsigned decimal number, not '%s'", option, arg);
+	/* The tracker's pid key reads 0 as "no filter": --pid 0 would trace everything. */
+	if (id == 0 && !strcmp(option, "--pid"))
+		return usage_error("run", "--pid 0 names no process (0 would mean no filter); "
+				   "leave --pid out to trace every process");
 	*slot = arg;
+	return CLI_CONTINUE;
+}
+
+/* Refuse a --set of a common key that its own option gives another value,
+ * e.g. --pid 1 --set process.pid=2. Returns CLI_CONTINUE or CLI_EXIT_USAGE. */
+static int check_filter_settings(const struct run_opts *o)
+{
+	const struct { const char *key, *option, *value; } filters[] = {
+		{ "pid", "--pid", o->pid },          { "uid", "--uid", o->uid },
+		{ "comm", "--comm", o->comm },       { "cgroup", "--cgroup", o->cgroup },
+		{ "container", "--container", o->container },
+	};
+
+	for (size_t i = 0; i < o->n_settings; i++) {
+		const struct config_setting *st = &o->settings[i];
+
+		for (size_t f = 0; f < sizeof(filters) / sizeof(filters[0]); f++)
+			if (filters[f].value && !strcmp(st->key, filters[f].key) &&
+			    strcmp(st->value, filters[f].value))
+				return usage_error("run", "%s %s and --set %s.%s=%s disagree; give "
+						   "one of them", filters[f].option, filters[f].value,
+						   st->tracker, st->key, st->value);
+	}
 	return CLI_CONTINUE;
 }
 
@@ -360,6 +422,8 @@ int run_opts_parse(struct run_opts *o, int argc, char *argv[])
 	if (o->n_metrics_labels && !o->metrics_addr)
 		return usage_error("run", "--metrics-label needs --metrics HOST:PORT");
 	code = check_outputs(o);
+	if (code == CLI_CONTINUE)
+		code = check_filter_settings(o);
 	if (code != CLI_CONTINUE)
 		return code;
 	return check_setting_trackers(o);
