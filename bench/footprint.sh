@@ -15,7 +15,7 @@ footprint_section() {
 	local trackers kb pids=() p
 	trackers=$(all_trackers)
 	note "footprint: eunomia run $trackers under load for $footprint_s s"
-	EUNOMIA_PLUGIN_PATH=$build/plugins tracer_start footprint "$eunomia" run "$trackers" \
+	EUNOMIA_PLUGIN_PATH=$build/trackers tracer_start footprint "$eunomia" run "$trackers" \
 		--format json --output /dev/null --stats || die "cannot start eunomia: $(tracer_error)"
 	wait_attached sys_exit_openat sched_process_exec inet_sock_set_state ||
 		die "eunomia run $trackers did not attach: $(tracer_error)"
@@ -57,7 +57,7 @@ footprint_table() {
 	echo "   last sample: $footprint_status"
 	printf '   %-26s %12s %14s\n' file "bytes" "stripped"
 	lib=$(readlink -f "$build/lib/libeunomia.so")
-	for f in "$lib" "$eunomia" "$build"/plugins/*.so; do
+	for f in "$lib" "$eunomia" "$build"/trackers/*.so; do
 		read -r b s <<<"$(sizes "$f")"
 		tb=$((tb + b))
 		ts=$((ts + s))

@@ -15,7 +15,7 @@ declare -a loss_rows=()
 loss_one() {
 	local label=$1 rate=$2 line ops ns events drops errors args=()
 	((rate > 0)) && args=(-r "$rate")
-	EUNOMIA_PLUGIN_PATH=$build/plugins tracer_start eunomia "$eunomia" run files \
+	EUNOMIA_PLUGIN_PATH=$build/trackers tracer_start eunomia "$eunomia" run files \
 		--format json --output /dev/null --stats "${eunomia_args[@]}" ||
 		die "cannot start eunomia: $(tracer_error)"
 	wait_attached sys_exit_openat || die "eunomia did not attach: $(tracer_error)"

@@ -114,7 +114,7 @@ tcp_count() {
 # --- tracers -------------------------------------------------------------------------
 # eunomia_start TRACKER: the tracker through the CLI, JSON lines to a file.
 eunomia_start() {
-	EUNOMIA_PLUGIN_PATH=$build/plugins tracer_start eunomia "$eunomia" run "$1" \
+	EUNOMIA_PLUGIN_PATH=$build/trackers tracer_start eunomia "$eunomia" run "$1" \
 		--format json --output "$work/eunomia.json" --stats "${eunomia_args[@]}"
 }
 

@@ -12,7 +12,7 @@ declare -a startup_rows=()
 # Trackers that start with no configuration: all of `eunomia list` but
 # memleak, which needs the pid of the process to watch.
 all_trackers() {
-	EUNOMIA_PLUGIN_PATH=$build/plugins "$eunomia" list | awk 'NR > 1 && $1 != "memleak" { print $1 }' |
+	EUNOMIA_PLUGIN_PATH=$build/trackers "$eunomia" list | awk 'NR > 1 && $1 != "memleak" { print $1 }' |
 		paste -sd,
 }
 
@@ -20,7 +20,7 @@ all_trackers() {
 startup_one() {
 	local label=$1 trackers=$2 r line ready=() first=() links=""
 	for ((r = 0; r < startup_runs; r++)); do
-		line=$(EUNOMIA_PLUGIN_PATH=$build/plugins "$build/bench/startup_probe" \
+		line=$(EUNOMIA_PLUGIN_PATH=$build/trackers "$build/bench/startup_probe" \
 			"$eunomia" run "$trackers" --format csv --output - 2>"$work/startup.err") ||
 			die "eunomia run $trackers did not start: $(head -c 300 "$work/startup.err")"
 		[[ $line =~ first_link_ms=([0-9.]+)\ ready_ms=([0-9.]+)\ links=([0-9]+) ]] ||
@@ -36,7 +36,7 @@ startup_one() {
 
 startup_section() {
 	startup_all=$(all_trackers)
-	[[ -n $startup_all ]] || die "eunomia list found no trackers in $build/plugins"
+	[[ -n $startup_all ]] || die "eunomia list found no trackers in $build/trackers"
 	note "startup: $startup_runs runs each of files, and of $startup_all"
 	startup_one "one (files)" files
 	startup_one "all" "$startup_all"

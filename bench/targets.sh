@@ -34,7 +34,7 @@ targets_table() {
 	if [[ $sections == *footprint* ]]; then
 		rss=$(awk -v k="$footprint_rss_max" 'BEGIN { printf "%.1f", k / 1024 }')
 		size=0
-		for f in "$(readlink -f "$build/lib/libeunomia.so")" "$eunomia" "$build"/plugins/*.so; do
+		for f in "$(readlink -f "$build/lib/libeunomia.so")" "$eunomia" "$build"/trackers/*.so; do
 			size=$((size + $(sizes "$f" | cut -d' ' -f2)))
 		done
 		size=$(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }')

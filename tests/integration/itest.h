@@ -39,7 +39,7 @@
 /* Fails unless root; skips (77) when the kernel lacks BTF or BPF ring buffers. */
 void itest_require_kernel(void);
 
-/* A ctx whose plugins come only from $EUNOMIA_PLUGIN_PATH (the build's plugins/). */
+/* A ctx whose plugins come only from $EUNOMIA_PLUGIN_PATH (the build's trackers/). */
 struct eun_ctx *itest_ctx(void);
 
 /* Create and start tracker `name` with n config entries; fails the test on error. */
