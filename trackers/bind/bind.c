@@ -15,10 +15,10 @@
 
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
+#include <eunomia/plugin_skel.h>
 
 #include "bind.h"
 #include "bind.skel.h"
-#include "skel_plugin.h"
 
 static const struct eun_field bind_fields[] = {
 	EUN_FIELD(struct bind_event, fd, EUN_FIELD_S32, NULL, 0, "socket file descriptor"),
@@ -52,19 +52,16 @@ static const struct eun_config_key config_keys[] = {
 
 static int bind_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
-	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, bind_bpf,
-		SKEL_HINT_SYSCALL_TP);
-	bool failed_only;
+	struct eun_skel *sp = EUN_SKEL_OPEN(t, host, bind_bpf, EUN_SKEL_HINT_SYSCALL_TP);
+	struct bind_bpf *skel;
 	int err;
 
 	if (!sp)
 		return -errno;
-	if ((err = skel_plugin_cfg_bool(sp, "failed_only", &failed_only))) {
-		skel_plugin_destroy(sp);
-		return err;
-	}
-	((struct bind_bpf *)sp->skel)->rodata->bind_cfg_failed_only = failed_only;
-	return skel_plugin_ready(sp, state);
+	skel = sp->skel;
+	if ((err = eun_skel_bind_bool(sp, "failed_only", &skel->rodata->bind_cfg_failed_only)))
+		return eun_skel_fail(sp, err);
+	return eun_skel_ready(sp, state);
 }
 
 struct name {
@@ -142,7 +139,7 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = bind_create,
-	SKEL_PLUGIN_OPS,
+	EUN_SKEL_OPS,
 	.decode = bind_decode,
 };
 

@@ -13,11 +13,11 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
+#include <eunomia/plugin_skel.h>
 
 #include "bio.h"
 #include "bio.skel.h"
 #include "map_drain.h"
-#include "skel_plugin.h"
 
 static const struct eun_field latency_fields[] = {
 	EUN_FIELD(struct bio_latency_event, disk, EUN_FIELD_STR, NULL, EUN_FIELD_F_KEY,
@@ -102,7 +102,7 @@ static long bio_decode(void *state, const void *raw, size_t raw_len, void *out, 
 
 /* State of one collect(): emit() sets its own error text when it fails. */
 struct collect_run {
-	struct skel_plugin *sp;
+	struct eun_skel *sp;
 	bool emit_failed;
 };
 
@@ -159,7 +159,7 @@ static bool kernel_has_io_start(void)
 
 static int bio_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
-	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, bio_bpf, SKEL_HINT_BTF_TP);
+	struct eun_skel *sp = EUN_SKEL_OPEN(t, host, bio_bpf, EUN_SKEL_HINT_BTF_TP);
 	struct bio_bpf *skel;
 	uint64_t min_us, interval;
 	int err;
@@ -167,8 +167,8 @@ static int bio_create(struct eun_tracker *t, const struct eun_host *host, void *
 	if (!sp)
 		return -errno;
 	skel = sp->skel;
-	if ((err = skel_plugin_cfg_uint(sp, "min_latency_us", &min_us)) ||
-	    (err = skel_plugin_cfg_uint(sp, "interval_ms", &interval)))
+	if ((err = eun_skel_cfg_uint(sp, "min_latency_us", &min_us)) ||
+	    (err = eun_skel_cfg_uint(sp, "interval_ms", &interval)))
 		goto fail;
 	skel->rodata->bio_cfg_min_latency_ns = min_us * 1000;
 	/* Without it, the issuer is the task current at block_rq_issue. */
@@ -176,9 +176,9 @@ static int bio_create(struct eun_tracker *t, const struct eun_host *host, void *
 		bpf_program__set_autoload(skel->progs.handle_block_io_start, false);
 	if ((err = host->set_collect_interval(t, (uint32_t)interval)))
 		goto fail;
-	return skel_plugin_ready(sp, state);
+	return eun_skel_ready(sp, state);
 fail:
-	skel_plugin_destroy(sp);
+	eun_skel_destroy(sp);
 	return err;
 }
 
@@ -192,7 +192,7 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = bio_create,
-	SKEL_PLUGIN_OPS,
+	EUN_SKEL_OPS,
 	.decode = bio_decode,
 	.collect = bio_collect,
 };

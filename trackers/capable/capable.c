@@ -13,10 +13,10 @@
 
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
+#include <eunomia/plugin_skel.h>
 
 #include "capable.h"
 #include "capable.skel.h"
-#include "skel_plugin.h"
 #include "stack_fold.h"
 
 static const struct eun_field check_fields[] = {
@@ -101,7 +101,7 @@ static const char *audit_of(const char *caller)
 /* The caller of the check: the first frame above cap_capable that is not
  * security_capable (cap_capable is reached through it, or directly from
  * within commoncap). Empty when cap_capable is not among the frames. */
-static void find_caller(struct skel_plugin *sp, const __u64 *frames, char *caller, size_t size)
+static void find_caller(struct eun_skel *sp, const __u64 *frames, char *caller, size_t size)
 {
 	bool above = false;
 	char name[128];
@@ -125,32 +125,27 @@ static void find_caller(struct skel_plugin *sp, const __u64 *frames, char *calle
 
 static int capable_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
-	struct skel_plugin *sp;
+	struct eun_skel *sp;
 	struct capable_bpf *skel;
-	bool failed_only;
 	uint64_t cap = 0;
 	int err;
 
-	sp = SKEL_PLUGIN_OPEN(t, host, capable_bpf,
+	sp = EUN_SKEL_OPEN(t, host, capable_bpf,
 		"the kernel needs BTF tracepoints and the capability:cap_capable tracepoint, which only recent kernels have");
 	if (!sp)
 		return -errno;
 	skel = sp->skel;
-	if ((err = skel_plugin_cfg_bool(sp, "failed_only", &failed_only)))
-		goto fail;
+	if ((err = eun_skel_bind_bool(sp, "failed_only", &skel->rodata->capable_cfg_failed_only)))
+		return eun_skel_fail(sp, err);
 	/* CAP_CHOWN is 0, so "unset" must stay distinct from cap=0. */
 	err = host->config_uint(t, "cap", &cap);
 	if (err && err != -ENODATA) {
 		host->set_error(t, "cannot read config key 'cap': %s", strerror(-err));
-		goto fail;
+		return eun_skel_fail(sp, err);
 	}
-	skel->rodata->capable_cfg_failed_only = failed_only;
 	skel->rodata->capable_cfg_cap_set = err == 0;
 	skel->rodata->capable_cfg_cap = (__u32)cap;
-	return skel_plugin_ready(sp, state);
-fail:
-	skel_plugin_destroy(sp);
-	return err;
+	return eun_skel_ready(sp, state);
 }
 
 /* Numbers from the raw record; names of the capability and of the caller. */
@@ -187,7 +182,7 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = capable_create,
-	SKEL_PLUGIN_OPS,
+	EUN_SKEL_OPS,
 	.decode = capable_decode,
 };
 

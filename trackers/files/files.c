@@ -11,11 +11,11 @@
 
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
+#include <eunomia/plugin_skel.h>
 
 #include "files.h"
 #include "files.skel.h"
 #include "files_io.h"
-#include "skel_plugin.h"
 
 static const struct eun_field open_fields[] = {
 	EUN_FIELD(struct files_open_event, path, EUN_FIELD_STR, NULL, 0,
@@ -70,29 +70,22 @@ static long files_decode(void *state, const void *raw, size_t len, void *out, si
 
 static int files_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
-	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, files_bpf,
-		SKEL_HINT_SYSCALL_TP);
+	struct eun_skel *sp = EUN_SKEL_OPEN(t, host, files_bpf, EUN_SKEL_HINT_SYSCALL_TP);
 	struct files_bpf *skel;
-	bool failed_only;
 	int err;
 
 	if (!sp)
 		return -errno;
 	skel = sp->skel;
-	if ((err = skel_plugin_cfg_bool(sp, "failed_only", &failed_only))) {
-		skel_plugin_destroy(sp);
-		return err;
-	}
-	skel->rodata->files_cfg_failed_only = failed_only;
+	if ((err = eun_skel_bind_bool(sp, "failed_only", &skel->rodata->files_cfg_failed_only)))
+		return eun_skel_fail(sp, err);
 #if !defined(__x86_64__)
 	/* open(2) only exists on x86 among the supported architectures. */
 	bpf_program__set_autoload(skel->progs.handle_open, false);
 #endif
-	if ((err = files_io_configure(sp))) {
-		skel_plugin_destroy(sp);
-		return err;
-	}
-	return skel_plugin_ready(sp, state);
+	if ((err = files_io_configure(sp)))
+		return eun_skel_fail(sp, err);
+	return eun_skel_ready(sp, state);
 }
 
 static const struct eun_plugin_desc desc = {
@@ -106,7 +99,7 @@ static const struct eun_plugin_desc desc = {
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = files_create,
 	.decode = files_decode,
-	SKEL_PLUGIN_OPS,
+	EUN_SKEL_OPS,
 	.collect = files_io_collect,
 };
 

@@ -109,7 +109,7 @@ static const char *file_type(uint32_t mode)
 	return "other";
 }
 
-static int emit_row(struct skel_plugin *sp, const struct files_io_row *row)
+static int emit_row(struct eun_skel *sp, const struct files_io_row *row)
 {
 	struct files_io_event e;
 
@@ -132,7 +132,7 @@ static int emit_row(struct skel_plugin *sp, const struct files_io_row *row)
 
 int files_io_collect(void *state)
 {
-	struct skel_plugin *sp = state;
+	struct eun_skel *sp = state;
 	struct files_bpf *skel = sp->skel;
 	struct map_rows rows = { 0 };
 	const struct files_io_row *v;
@@ -142,7 +142,7 @@ int files_io_collect(void *state)
 
 	if (!sp->loaded || !bpf_program__autoload(skel->progs.files_io_read))
 		return 0;
-	if ((err = skel_plugin_cfg_uint(sp, "io_top", &top)))
+	if ((err = eun_skel_cfg_uint(sp, "io_top", &top)))
 		return err;
 	err = map_drain_rows(bpf_map__fd(skel->maps.files_io_stats), sizeof(struct files_io_key),
 			     sizeof(struct files_io_stats), offsetof(struct files_io_row, stats),
@@ -159,26 +159,26 @@ int files_io_collect(void *state)
 	for (size_t i = 0; i < n && !err; i++)
 		err = emit_row(sp, &v[i]); /* emit() sets the error text */
 	free(rows.v);
-	skel_plugin_warn_lost(sp, &skel->bss->files_io_full,
-			      "reads and writes were not counted (io mode): more than %d (process, "
-			      "file) pairs in one interval; lower interval_ms or filter by pid, uid "
-			      "or comm",
-			      FILES_IO_MAX_ENTRIES);
+	eun_skel_warn_lost(sp, &skel->bss->files_io_full,
+			   "reads and writes were not counted (io mode): more than %d (process, "
+			   "file) pairs in one interval; lower interval_ms or filter by pid, uid "
+			   "or comm",
+			   FILES_IO_MAX_ENTRIES);
 	return err;
 }
 
 /* With io off, an io-mode key set to anything but its default would be
  * ignored: refuse it. 0 or -EINVAL with the error set. */
-static int refuse_io_keys(struct skel_plugin *sp)
+static int refuse_io_keys(struct eun_skel *sp)
 {
 	uint64_t interval, top;
 	const char *key = NULL;
 	bool all;
 	int err;
 
-	if ((err = skel_plugin_cfg_uint(sp, "interval_ms", &interval)) ||
-	    (err = skel_plugin_cfg_uint(sp, "io_top", &top)) ||
-	    (err = skel_plugin_cfg_bool(sp, "io_all", &all)))
+	if ((err = eun_skel_cfg_uint(sp, "interval_ms", &interval)) ||
+	    (err = eun_skel_cfg_uint(sp, "io_top", &top)) ||
+	    (err = eun_skel_cfg_bool(sp, "io_all", &all)))
 		return err;
 	if (interval != FILES_IO_DEFAULT_INTERVAL_MS)
 		key = "interval_ms";
@@ -193,7 +193,7 @@ static int refuse_io_keys(struct skel_plugin *sp)
 	return -EINVAL;
 }
 
-int files_io_configure(struct skel_plugin *sp)
+int files_io_configure(struct eun_skel *sp)
 {
 	struct files_bpf *skel = sp->skel;
 	struct bpf_program *progs[] = {
@@ -202,19 +202,18 @@ int files_io_configure(struct skel_plugin *sp)
 	};
 	const struct eun_host *host = sp->host;
 	uint64_t interval;
-	bool on, all;
+	bool on;
 	int err;
 
-	if ((err = skel_plugin_cfg_bool(sp, "io", &on)))
+	if ((err = eun_skel_cfg_bool(sp, "io", &on)))
 		return err;
 	if (!on) {
 		for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++)
 			bpf_program__set_autoload(progs[i], false);
 		return refuse_io_keys(sp);
 	}
-	if ((err = skel_plugin_cfg_bool(sp, "io_all", &all)) ||
-	    (err = skel_plugin_cfg_uint(sp, "interval_ms", &interval)))
+	if ((err = eun_skel_bind_bool(sp, "io_all", &skel->rodata->files_io_cfg_all)) ||
+	    (err = eun_skel_cfg_uint(sp, "interval_ms", &interval)))
 		return err;
-	skel->rodata->files_io_cfg_all = all;
 	return host->set_collect_interval(sp->t, (uint32_t)interval);
 }

@@ -8,9 +8,9 @@
 #define EUN_PLUGIN_FILES_IO_H
 
 #include <eunomia/plugin.h>
+#include <eunomia/plugin_skel.h>
 
 #include "files_io_record.h"
-#include "skel_plugin.h"
 
 /* Fields of `io` records (FILES_IO_N_FIELDS entries). */
 extern const struct eun_field files_io_fields[];
@@ -46,10 +46,10 @@ extern const struct eun_field files_io_fields[];
  * on, pass its options to the BPF side and set the collect interval; when
  * off, keep the io programs from loading and refuse io-mode keys changed
  * from their defaults. 0 or -errno with the error set. */
-int files_io_configure(struct skel_plugin *sp);
+int files_io_configure(struct eun_skel *sp);
 
 /* The collect() operation: emit the io counts of the last interval (none
- * when io is off) and reset them. state is the files tracker's skel_plugin. */
+ * when io is off) and reset them. state is the files tracker's struct eun_skel. */
 int files_io_collect(void *state);
 
 #endif /* EUN_PLUGIN_FILES_IO_H */

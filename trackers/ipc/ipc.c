@@ -13,10 +13,10 @@
 
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
+#include <eunomia/plugin_skel.h>
 
 #include "ipc.h"
 #include "ipc.skel.h"
-#include "skel_plugin.h"
 
 /* Every call traced; the BPF program of call C is named ipc_C. */
 static const char *const call_names[] = {
@@ -84,7 +84,7 @@ static int call_index(const char *s, size_t len)
 }
 
 /* Parse the `calls` list into want[] (all true when blank); -EINVAL naming a bad entry. */
-static int parse_calls(struct skel_plugin *sp, const char *list, bool want[N_CALLS])
+static int parse_calls(struct eun_skel *sp, const char *list, bool want[N_CALLS])
 {
 	bool blank = strspn(list, " ") == strlen(list);
 
@@ -120,8 +120,8 @@ static int parse_calls(struct skel_plugin *sp, const char *list, bool want[N_CAL
 
 static int ipc_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
-	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, ipc_bpf,
-		SKEL_HINT_SYSCALL_TP ", and System V IPC / POSIX message queues (CONFIG_SYSVIPC, CONFIG_POSIX_MQUEUE)");
+	struct eun_skel *sp = EUN_SKEL_OPEN(t, host, ipc_bpf,
+		EUN_SKEL_HINT_SYSCALL_TP ", and System V IPC / POSIX message queues (CONFIG_SYSVIPC, CONFIG_POSIX_MQUEUE)");
 	const char *list;
 	bool want[N_CALLS];
 	char prog[32];
@@ -130,10 +130,8 @@ static int ipc_create(struct eun_tracker *t, const struct eun_host *host, void *
 	if (!sp)
 		return -errno;
 	list = host->config_str(t, "calls");
-	if ((err = parse_calls(sp, list ? list : "", want))) {
-		skel_plugin_destroy(sp);
-		return err;
-	}
+	if ((err = parse_calls(sp, list ? list : "", want)))
+		return eun_skel_fail(sp, err);
 	for (unsigned i = 0; i < N_CALLS; i++) {
 		struct bpf_program *p;
 
@@ -141,12 +139,11 @@ static int ipc_create(struct eun_tracker *t, const struct eun_host *host, void *
 		p = bpf_object__find_program_by_name(sp->obj, prog);
 		if (!p) {
 			host->set_error(t, "internal error: BPF program %s missing", prog);
-			skel_plugin_destroy(sp);
-			return -ENOENT;
+			return eun_skel_fail(sp, -ENOENT);
 		}
 		bpf_program__set_autoload(p, want[i]);
 	}
-	return skel_plugin_ready(sp, state);
+	return eun_skel_ready(sp, state);
 }
 
 static const struct eun_plugin_desc desc = {
@@ -160,7 +157,7 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = ipc_create,
-	SKEL_PLUGIN_OPS,
+	EUN_SKEL_OPS,
 };
 
 EUN_PLUGIN_DEFINE(desc)

@@ -22,11 +22,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
+#include <eunomia/plugin_skel.h>
 
 #include "memleak.h"
 #include "memleak.skel.h"
 #include "proc_header.h"
-#include "skel_plugin.h"
 #include "stack_fold.h"
 
 static const struct eun_field stack_fields[] = {
@@ -68,7 +68,7 @@ static const struct probe probes[] = {
 };
 
 struct memleak {
-	struct skel_plugin *sp;
+	struct eun_skel *sp;
 	uint32_t pid;
 	uint32_t top;
 	char libc[PATH_MAX + 32]; /* the target's libc, as /proc/PID/root/... */
@@ -112,7 +112,7 @@ static bool is_libc(const char *path)
 /* Find the libc that process pid maps; 0, or -errno with the error text set. */
 static int find_libc(struct memleak *m)
 {
-	struct skel_plugin *sp = m->sp;
+	struct eun_skel *sp = m->sp;
 	char path[64], line[PATH_MAX + 128];
 	bool found = false;
 	FILE *f;
@@ -161,10 +161,10 @@ static int attach_one(struct memleak *m, struct bpf_program *prog, struct bpf_li
 static int memleak_start(void *state)
 {
 	struct memleak *m = state;
-	struct skel_plugin *sp = m->sp;
+	struct eun_skel *sp = m->sp;
 	int err;
 
-	if ((err = find_libc(m)) || (err = skel_plugin_load(sp)))
+	if ((err = find_libc(m)) || (err = eun_skel_load(sp)))
 		return err;
 	for (size_t i = 0; i < EUN_ARRAY_LEN(probes); i++) {
 		struct bpf_program *enter, *ret;
@@ -198,14 +198,14 @@ static int memleak_stop(void *state)
 {
 	struct memleak *m = state;
 
-	return skel_plugin_stop(m->sp);
+	return eun_skel_stop(m->sp);
 }
 
 static void memleak_destroy(void *state)
 {
 	struct memleak *m = state;
 
-	skel_plugin_destroy(m->sp);
+	eun_skel_destroy(m->sp);
 	free(m);
 }
 
@@ -255,7 +255,7 @@ static int read_totals(int fd, struct stack_total **out, size_t *n)
 static int memleak_collect(void *state)
 {
 	struct memleak *m = state;
-	struct skel_plugin *sp = m->sp;
+	struct eun_skel *sp = m->sp;
 	struct memleak_bpf *skel = sp->skel;
 	struct stack_total *v;
 	size_t n;
@@ -267,13 +267,13 @@ static int memleak_collect(void *state)
 		sp->host->set_error(sp->t, "memleak: out of memory reading the stack totals");
 		return err;
 	}
-	skel_plugin_warn_lost(sp, &skel->bss->memleak_map_full,
-			      "allocations were not tracked: more than %d blocks live at once; "
-			      "their bytes are missing from the totals", MEMLEAK_MAX_BLOCKS);
-	skel_plugin_warn_lost(sp, &skel->bss->memleak_stacks_full,
-			      "allocations were not tracked: more than %d distinct stacks hold "
-			      "memory at once; their bytes are missing from the totals",
-			      MEMLEAK_MAX_STACKS);
+	eun_skel_warn_lost(sp, &skel->bss->memleak_map_full,
+			   "allocations were not tracked: more than %d blocks live at once; "
+			   "their bytes are missing from the totals", MEMLEAK_MAX_BLOCKS);
+	eun_skel_warn_lost(sp, &skel->bss->memleak_stacks_full,
+			   "allocations were not tracked: more than %d distinct stacks hold "
+			   "memory at once; their bytes are missing from the totals",
+			   MEMLEAK_MAX_STACKS);
 	qsort(v, n, sizeof(*v), by_bytes_desc);
 	if (m->top && n > m->top)
 		n = m->top;
@@ -319,14 +319,14 @@ static int memleak_create(struct eun_tracker *t, const struct eun_host *host, vo
 		return -ENOMEM;
 	}
 	m->pid = (uint32_t)pid;
-	m->sp = SKEL_PLUGIN_OPEN(t, host, memleak_bpf, "");
+	m->sp = EUN_SKEL_OPEN(t, host, memleak_bpf, "");
 	if (!m->sp) {
 		err = -errno;
 		free(m);
 		return err;
 	}
-	if ((err = skel_plugin_cfg_uint(m->sp, "interval_ms", &interval)) ||
-	    (err = skel_plugin_cfg_uint(m->sp, "top", &top)) ||
+	if ((err = eun_skel_cfg_uint(m->sp, "interval_ms", &interval)) ||
+	    (err = eun_skel_cfg_uint(m->sp, "top", &top)) ||
 	    (err = host->set_collect_interval(t, (uint32_t)interval)) ||
 	    (err = host->prepare_bpf(t, m->sp->obj)))
 		goto fail;

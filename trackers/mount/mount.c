@@ -9,10 +9,10 @@
 
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
+#include <eunomia/plugin_skel.h>
 
 #include "mount.h"
 #include "mount.skel.h"
-#include "skel_plugin.h"
 
 static const struct eun_field call_fields[] = {
 	EUN_FIELD(struct mount_event, call, EUN_FIELD_STR, NULL, EUN_FIELD_F_KEY,
@@ -42,19 +42,16 @@ static const struct eun_config_key config_keys[] = {
 
 static int mount_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
-	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, mount_bpf,
-		SKEL_HINT_SYSCALL_TP);
-	bool failed_only;
+	struct eun_skel *sp = EUN_SKEL_OPEN(t, host, mount_bpf, EUN_SKEL_HINT_SYSCALL_TP);
+	struct mount_bpf *skel;
 	int err;
 
 	if (!sp)
 		return -errno;
-	if ((err = skel_plugin_cfg_bool(sp, "failed_only", &failed_only))) {
-		skel_plugin_destroy(sp);
-		return err;
-	}
-	((struct mount_bpf *)sp->skel)->rodata->mount_cfg_failed_only = failed_only;
-	return skel_plugin_ready(sp, state);
+	skel = sp->skel;
+	if ((err = eun_skel_bind_bool(sp, "failed_only", &skel->rodata->mount_cfg_failed_only)))
+		return eun_skel_fail(sp, err);
+	return eun_skel_ready(sp, state);
 }
 
 static const struct eun_plugin_desc desc = {
@@ -67,7 +64,7 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = mount_create,
-	SKEL_PLUGIN_OPS,
+	EUN_SKEL_OPS,
 };
 
 EUN_PLUGIN_DEFINE(desc)

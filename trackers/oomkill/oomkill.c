@@ -10,10 +10,10 @@
 
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
+#include <eunomia/plugin_skel.h>
 
 #include "oomkill.h"
 #include "oomkill.skel.h"
-#include "skel_plugin.h"
 
 static const struct eun_field kill_fields[] = {
 	EUN_FIELD(struct oomkill_event, victim_pid, EUN_FIELD_U32, NULL, 0,
@@ -47,8 +47,8 @@ static const struct eun_event_type event_types[] = {
 
 static int oomkill_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
-	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, oomkill_bpf,
-		SKEL_HINT_BTF_TP " and the oom:mark_victim tracepoint");
+	struct eun_skel *sp = EUN_SKEL_OPEN(t, host, oomkill_bpf,
+		EUN_SKEL_HINT_BTF_TP " and the oom:mark_victim tracepoint");
 	long page = sysconf(_SC_PAGESIZE);
 	__u32 shift = 0;
 
@@ -59,7 +59,7 @@ static int oomkill_create(struct eun_tracker *t, const struct eun_host *host, vo
 	while (page > 1 && (1L << shift) < page)
 		shift++;
 	((struct oomkill_bpf *)sp->skel)->rodata->oomkill_cfg_page_shift = shift;
-	return skel_plugin_ready(sp, state);
+	return eun_skel_ready(sp, state);
 }
 
 static const struct eun_plugin_desc desc = {
@@ -70,7 +70,7 @@ static const struct eun_plugin_desc desc = {
 	.event_types = event_types,
 	.n_event_types = EUN_ARRAY_LEN(event_types),
 	.create = oomkill_create,
-	SKEL_PLUGIN_OPS,
+	EUN_SKEL_OPS,
 };
 
 EUN_PLUGIN_DEFINE(desc)

@@ -11,10 +11,10 @@
 
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
+#include <eunomia/plugin_skel.h>
 
 #include "process.h"
 #include "process.skel.h"
-#include "skel_plugin.h"
 
 static const struct eun_field exec_fields[] = {
 	EUN_FIELD(struct process_exec_event, ppid, EUN_FIELD_U32, NULL, 0,
@@ -66,7 +66,7 @@ static const struct eun_config_key config_keys[] = {
 
 static int process_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
-	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, process_bpf, SKEL_HINT_BTF_TP);
+	struct eun_skel *sp = EUN_SKEL_OPEN(t, host, process_bpf, EUN_SKEL_HINT_BTF_TP);
 	struct process_bpf *skel;
 	bool want_fork;
 	int err;
@@ -74,15 +74,13 @@ static int process_create(struct eun_tracker *t, const struct eun_host *host, vo
 	if (!sp)
 		return -errno;
 	skel = sp->skel;
-	err = skel_plugin_cfg_bool(sp, "fork", &want_fork);
+	err = eun_skel_cfg_bool(sp, "fork", &want_fork);
 	/* Without fork=true the fork program is neither loaded nor attached. */
 	if (!err && (err = bpf_program__set_autoload(skel->progs.handle_fork, want_fork)))
 		host->set_error(t, "cannot configure the fork program: %s", strerror(-err));
-	if (err) {
-		skel_plugin_destroy(sp);
-		return err;
-	}
-	return skel_plugin_ready(sp, state);
+	if (err)
+		return eun_skel_fail(sp, err);
+	return eun_skel_ready(sp, state);
 }
 
 /* exec records carry argv as NUL-separated strings; join them with spaces. */
@@ -126,7 +124,7 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = process_create,
-	SKEL_PLUGIN_OPS,
+	EUN_SKEL_OPS,
 	.decode = process_decode,
 };
 

@@ -19,12 +19,12 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
+#include <eunomia/plugin_skel.h>
 
 #include "map_drain.h"
 #include "proc_header.h"
 #include "profile.h"
 #include "profile.skel.h"
-#include "skel_plugin.h"
 #include "stack_fold.h"
 
 static const struct eun_field sample_fields[] = {
@@ -58,7 +58,7 @@ struct id_set {
 };
 
 struct profile {
-	struct skel_plugin *sp;
+	struct eun_skel *sp;
 	uint64_t freq;
 	struct bpf_link **links; /* one per CPU with a perf event, while running */
 	int n_links;
@@ -131,11 +131,11 @@ static int open_cpu_clock(int cpu, uint64_t freq)
 static int profile_start(void *state)
 {
 	struct profile *p = state;
-	struct skel_plugin *sp = p->sp;
+	struct eun_skel *sp = p->sp;
 	struct profile_bpf *skel = sp->skel;
 	int ncpu = libbpf_num_possible_cpus(), err;
 
-	if ((err = skel_plugin_load(sp)))
+	if ((err = eun_skel_load(sp)))
 		return err;
 	if (ncpu < 0) {
 		sp->host->set_error(sp->t, "profile: cannot count the CPUs: %s; is "
@@ -189,7 +189,7 @@ static void profile_destroy(void *state)
 	struct profile *p = state;
 
 	detach_all(p);
-	skel_plugin_destroy(p->sp);
+	eun_skel_destroy(p->sp);
 	free(p->used_now.v);
 	free(p->used_prev.v);
 	free(p->in_map_prev.v);
@@ -364,9 +364,9 @@ static int profile_collect(void *state)
 	}
 	err = emit_rows(p);
 	forget_old_stacks(p);
-	skel_plugin_warn_lost(p->sp, &skel->bss->profile_map_full,
-			      "samples were not counted: more than %d distinct stacks in one interval; "
-			      "lower interval_ms or filter by pid, uid or comm", PROFILE_MAX_COUNTS);
+	eun_skel_warn_lost(p->sp, &skel->bss->profile_map_full,
+			   "samples were not counted: more than %d distinct stacks in one interval; "
+			   "lower interval_ms or filter by pid, uid or comm", PROFILE_MAX_COUNTS);
 	return err;
 }
 
@@ -381,14 +381,14 @@ static int profile_create(struct eun_tracker *t, const struct eun_host *host, vo
 		host->set_error(t, "out of memory allocating the tracker state");
 		return -ENOMEM;
 	}
-	p->sp = SKEL_PLUGIN_OPEN(t, host, profile_bpf, "");
+	p->sp = EUN_SKEL_OPEN(t, host, profile_bpf, "");
 	if (!p->sp) {
 		err = -errno;
 		free(p);
 		return err;
 	}
-	if ((err = skel_plugin_cfg_uint(p->sp, "frequency_hz", &p->freq)) ||
-	    (err = skel_plugin_cfg_uint(p->sp, "interval_ms", &interval)) ||
+	if ((err = eun_skel_cfg_uint(p->sp, "frequency_hz", &p->freq)) ||
+	    (err = eun_skel_cfg_uint(p->sp, "interval_ms", &interval)) ||
 	    (err = host->set_collect_interval(t, (uint32_t)interval)) ||
 	    (err = host->prepare_bpf(t, p->sp->obj)))
 		goto fail;

@@ -12,10 +12,10 @@
 
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
+#include <eunomia/plugin_skel.h>
 
 #include "signal.h"
 #include "signal.skel.h"
-#include "skel_plugin.h"
 
 static const struct eun_field send_fields[] = {
 	EUN_FIELD(struct signal_send_event, target_pid, EUN_FIELD_U32, NULL, 0,
@@ -71,18 +71,16 @@ static const char *const result_names[] = {
 
 static int signal_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
-	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, signal_bpf, SKEL_HINT_BTF_TP);
-	uint64_t sig;
+	struct eun_skel *sp = EUN_SKEL_OPEN(t, host, signal_bpf, EUN_SKEL_HINT_BTF_TP);
+	struct signal_bpf *skel;
 	int err;
 
 	if (!sp)
 		return -errno;
-	if ((err = skel_plugin_cfg_uint(sp, "sig", &sig))) {
-		skel_plugin_destroy(sp);
-		return err;
-	}
-	((struct signal_bpf *)sp->skel)->rodata->signal_cfg_sig = (__u32)sig;
-	return skel_plugin_ready(sp, state);
+	skel = sp->skel;
+	if ((err = eun_skel_bind_uint(sp, "sig", &skel->rodata->signal_cfg_sig)))
+		return eun_skel_fail(sp, err);
+	return eun_skel_ready(sp, state);
 }
 
 /* The BPF record stops before the names: copy it and add them. */
@@ -122,7 +120,7 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = signal_create,
-	SKEL_PLUGIN_OPS,
+	EUN_SKEL_OPS,
 	.decode = signal_decode,
 };
 

@@ -13,9 +13,9 @@
 
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
+#include <eunomia/plugin_skel.h>
 
 #include "map_drain.h"
-#include "skel_plugin.h"
 #include "syscall.h"
 #include "syscall.skel.h"
 #include "syscall_names.h"
@@ -59,7 +59,7 @@ struct syscall_row {
 };
 
 struct syscall_state {
-	struct skel_plugin *sp;
+	struct eun_skel *sp;
 	uint64_t top;            /* 0: no limit */
 	struct map_rows rows;     /* one drain's entries, struct syscall_row */
 };
@@ -119,10 +119,10 @@ static int syscall_collect(void *state)
 		if ((err = emit_row(st, &rows[i])))
 			return err; /* emit() set the error text */
 	}
-	skel_plugin_warn_lost(st->sp, &skel->bss->syscall_stats_full,
-			      "calls were not counted: more than %d (process, syscall) pairs in one "
-			      "interval; lower interval_ms or filter by pid, uid or comm",
-			      SYSCALL_MAX_ENTRIES);
+	eun_skel_warn_lost(st->sp, &skel->bss->syscall_stats_full,
+			   "calls were not counted: more than %d (process, syscall) pairs in one "
+			   "interval; lower interval_ms or filter by pid, uid or comm",
+			   SYSCALL_MAX_ENTRIES);
 	return 0;
 }
 
@@ -130,27 +130,27 @@ static void syscall_destroy(void *state)
 {
 	struct syscall_state *st = state;
 
-	skel_plugin_destroy(st->sp);
+	eun_skel_destroy(st->sp);
 	free(st->rows.v);
 	free(st);
 }
 
 static int syscall_start(void *state)
 {
-	return skel_plugin_start(((struct syscall_state *)state)->sp);
+	return eun_skel_start(((struct syscall_state *)state)->sp);
 }
 
 static int syscall_stop(void *state)
 {
-	return skel_plugin_stop(((struct syscall_state *)state)->sp);
+	return eun_skel_stop(((struct syscall_state *)state)->sp);
 }
 
 static int syscall_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
 	struct syscall_state *st;
-	struct skel_plugin *sp;
+	struct syscall_bpf *skel;
+	struct eun_skel *sp;
 	uint64_t interval;
-	bool failed_only;
 	int err;
 
 	st = calloc(1, sizeof(*st));
@@ -158,26 +158,26 @@ static int syscall_create(struct eun_tracker *t, const struct eun_host *host, vo
 		host->set_error(t, "out of memory allocating the tracker state");
 		return -ENOMEM;
 	}
-	sp = SKEL_PLUGIN_OPEN(t, host, syscall_bpf, SKEL_HINT_BTF_TP);
+	sp = EUN_SKEL_OPEN(t, host, syscall_bpf, EUN_SKEL_HINT_BTF_TP);
 	if (!sp) {
 		err = -errno;
 		free(st);
 		return err;
 	}
 	st->sp = sp;
-	if ((err = skel_plugin_cfg_uint(sp, "interval_ms", &interval)) ||
-	    (err = skel_plugin_cfg_uint(sp, "top", &st->top)) ||
-	    (err = skel_plugin_cfg_bool(sp, "failed_only", &failed_only)) ||
+	skel = sp->skel;
+	if ((err = eun_skel_cfg_uint(sp, "interval_ms", &interval)) ||
+	    (err = eun_skel_cfg_uint(sp, "top", &st->top)) ||
+	    (err = eun_skel_bind_bool(sp, "failed_only", &skel->rodata->syscall_cfg_failed_only)) ||
 	    (err = host->set_collect_interval(t, (uint32_t)interval)))
 		goto fail;
-	((struct syscall_bpf *)sp->skel)->rodata->syscall_cfg_failed_only = failed_only;
 	/* Without ring_fd(), the core gives the unused ring its smallest size. */
 	if ((err = host->prepare_bpf(t, sp->obj)))
 		goto fail; /* prepare_bpf set the error text */
 	*state = st;
 	return 0;
 fail:
-	skel_plugin_destroy(sp);
+	eun_skel_destroy(sp);
 	free(st);
 	return err;
 }

@@ -15,10 +15,10 @@
 
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
+#include <eunomia/plugin_skel.h>
 
 #include "tcp.h"
 #include "tcp.skel.h"
-#include "skel_plugin.h"
 
 #define ADDR_FIELDS(rec)                                                                    \
 	EUN_FIELD(rec, saddr, EUN_FIELD_STR, NULL, 0, "local address"),                     \
@@ -79,8 +79,8 @@ static const struct eun_config_key config_keys[] = {
 
 /* Split the comma-separated list s; call fn for each item. -EINVAL on an
  * empty item, or fn's error. */
-static int for_each_item(struct skel_plugin *sp, const char *key, const char *list,
-			 int (*fn)(struct skel_plugin *sp, const char *item, void *arg), void *arg)
+static int for_each_item(struct eun_skel *sp, const char *key, const char *list,
+			 int (*fn)(struct eun_skel *sp, const char *item, void *arg), void *arg)
 {
 	const char *s = list;
 	char item[64];
@@ -109,7 +109,7 @@ static int for_each_item(struct skel_plugin *sp, const char *key, const char *li
 	return 0;
 }
 
-static int add_port(struct skel_plugin *sp, const char *item, void *arg)
+static int add_port(struct eun_skel *sp, const char *item, void *arg)
 {
 	struct tcp_bpf *skel = arg;
 	unsigned long port;
@@ -130,7 +130,7 @@ static int add_port(struct skel_plugin *sp, const char *item, void *arg)
 	return 0;
 }
 
-static int add_event(struct skel_plugin *sp, const char *item, void *arg)
+static int add_event(struct eun_skel *sp, const char *item, void *arg)
 {
 	__u32 *mask = arg;
 
@@ -147,9 +147,9 @@ static int add_event(struct skel_plugin *sp, const char *item, void *arg)
 
 static int tcp_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
-	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, tcp_bpf,
-		SKEL_HINT_BTF_TP " and socket storage in tracing programs (5.11+); "
-		SKEL_HINT_SYSCALL_TP);
+	struct eun_skel *sp = EUN_SKEL_OPEN(t, host, tcp_bpf,
+		EUN_SKEL_HINT_BTF_TP " and socket storage in tracing programs (5.11+); "
+		EUN_SKEL_HINT_SYSCALL_TP);
 	struct tcp_bpf *skel;
 	const char *ports, *events;
 	__u32 mask = 0;
@@ -167,12 +167,10 @@ static int tcp_create(struct eun_tracker *t, const struct eun_host *host, void *
 		host->set_error(t, "tcp: events: empty; name at least one of connect, accept, close");
 		err = -EINVAL;
 	}
-	if (err) {
-		skel_plugin_destroy(sp);
-		return err;
-	}
+	if (err)
+		return eun_skel_fail(sp, err);
 	skel->rodata->tcp_cfg_events = mask;
-	return skel_plugin_ready(sp, state);
+	return eun_skel_ready(sp, state);
 }
 
 static void family_name(char *buf, size_t size, unsigned int family)
@@ -249,7 +247,7 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = tcp_create,
-	SKEL_PLUGIN_OPS,
+	EUN_SKEL_OPS,
 	.decode = tcp_decode,
 };
 

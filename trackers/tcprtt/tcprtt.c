@@ -14,9 +14,9 @@
 
 #include <bpf/libbpf.h>
 #include <eunomia/plugin.h>
+#include <eunomia/plugin_skel.h>
 
 #include "map_drain.h"
-#include "skel_plugin.h"
 #include "tcprtt.h"
 #include "tcprtt.skel.h"
 
@@ -56,7 +56,7 @@ static const char *const key_names[] = {
 };
 
 /* Index of name in key_names, or -EINVAL with the error text set. */
-static int parse_key(struct skel_plugin *sp, const char *name)
+static int parse_key(struct eun_skel *sp, const char *name)
 {
 	for (uint32_t i = 0; i < EUN_ARRAY_LEN(key_names); i++)
 		if (!strcmp(name, key_names[i]))
@@ -68,7 +68,7 @@ static int parse_key(struct skel_plugin *sp, const char *name)
 
 /* State of one collect(): emit() sets its own error text when it fails. */
 struct collect_run {
-	struct skel_plugin *sp;
+	struct eun_skel *sp;
 	bool emit_failed;
 };
 
@@ -106,9 +106,9 @@ static int tcprtt_collect(void *state)
 		return 0;
 	n = map_drain(bpf_map__fd(skel->maps.tcprtt_hists), sizeof(struct tcprtt_key),
 		      sizeof(struct tcprtt_hist), emit_hist, &run);
-	skel_plugin_warn_lost(run.sp, &skel->bss->tcprtt_map_full,
-			      "RTT samples were not counted: more than %d keys in one interval; lower "
-			      "interval_ms, key by port or none, or filter by port", TCPRTT_MAX_KEYS);
+	eun_skel_warn_lost(run.sp, &skel->bss->tcprtt_map_full,
+			   "RTT samples were not counted: more than %d keys in one interval; lower "
+			   "interval_ms, key by port or none, or filter by port", TCPRTT_MAX_KEYS);
 	if (n < 0 && !run.emit_failed)
 		run.sp->host->set_error(run.sp->t, "tcprtt: cannot drain the histogram map: %s",
 					strerror(-n));
@@ -117,9 +117,9 @@ static int tcprtt_collect(void *state)
 
 static int tcprtt_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
-	struct skel_plugin *sp = SKEL_PLUGIN_OPEN(t, host, tcprtt_bpf, SKEL_HINT_BTF_TP);
+	struct eun_skel *sp = EUN_SKEL_OPEN(t, host, tcprtt_bpf, EUN_SKEL_HINT_BTF_TP);
 	struct tcprtt_bpf *skel;
-	uint64_t port, interval;
+	uint64_t interval;
 	int key, err;
 
 	if (!sp)
@@ -129,14 +129,13 @@ static int tcprtt_create(struct eun_tracker *t, const struct eun_host *host, voi
 		err = key;
 		goto fail;
 	}
-	if ((err = skel_plugin_cfg_uint(sp, "port", &port)) ||
-	    (err = skel_plugin_cfg_uint(sp, "interval_ms", &interval)))
+	if ((err = eun_skel_bind_uint(sp, "port", &skel->rodata->tcprtt_cfg_port)) ||
+	    (err = eun_skel_cfg_uint(sp, "interval_ms", &interval)))
 		goto fail;
 	skel->rodata->tcprtt_cfg_key = (__u32)key;
-	skel->rodata->tcprtt_cfg_port = (__u16)port;
 	if ((err = host->set_collect_interval(t, (uint32_t)interval)))
 		goto fail;
-	if ((err = skel_plugin_ready(sp, state)))
+	if ((err = eun_skel_ready(sp, state)))
 		return err;
 	/* The core has written the filters into .rodata: without one, the
 	 * programs that find the sockets' owners are not needed. */
@@ -148,7 +147,7 @@ static int tcprtt_create(struct eun_tracker *t, const struct eun_host *host, voi
 	}
 	return 0;
 fail:
-	skel_plugin_destroy(sp);
+	eun_skel_destroy(sp);
 	return err;
 }
 
@@ -162,9 +161,9 @@ static const struct eun_plugin_desc desc = {
 	.config_keys = config_keys,
 	.n_config_keys = EUN_ARRAY_LEN(config_keys),
 	.create = tcprtt_create,
-	.destroy = skel_plugin_destroy,
-	.start = skel_plugin_start,
-	.stop = skel_plugin_stop,
+	.destroy = eun_skel_destroy,
+	.start = eun_skel_start,
+	.stop = eun_skel_stop,
 	.collect = tcprtt_collect,
 };
 
