@@ -79,7 +79,7 @@ int map_drain_rows(int map_fd, size_t key_size, size_t value_size, size_t value_
 	err = map_drain(map_fd, key_size, value_size, add_row, &s);
 	if (err < 0)
 		return err;
-	if (order)
+	if (order && rows->n > 1) /* v is NULL for an empty map */
 		qsort(rows->v, rows->n, row_size, order);
 	return (int)rows->n;
 }

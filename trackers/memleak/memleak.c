@@ -274,7 +274,8 @@ static int memleak_collect(void *state)
 			   "allocations were not tracked: more than %d distinct stacks hold "
 			   "memory at once; their bytes are missing from the totals",
 			   MEMLEAK_MAX_STACKS);
-	qsort(v, n, sizeof(*v), by_bytes_desc);
+	if (n > 1) /* v is NULL when nothing is outstanding */
+		qsort(v, n, sizeof(*v), by_bytes_desc);
 	if (m->top && n > m->top)
 		n = m->top;
 	proc_header_fill(&m->rec.hdr, MEMLEAK_STACK, m->pid);

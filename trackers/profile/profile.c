@@ -299,7 +299,8 @@ static int emit_rows(struct profile *p)
 	size_t i = 0;
 	int err = 0;
 
-	qsort(p->rows, p->n_rows, sizeof(*p->rows), folded_cmp);
+	if (p->n_rows > 1) /* rows is NULL before the first sample */
+		qsort(p->rows, p->n_rows, sizeof(*p->rows), folded_cmp);
 	p->hdr_pid = 0;
 	while (i < p->n_rows && !err) {
 		size_t j = i + 1;
@@ -323,7 +324,8 @@ static void forget_old_stacks(struct profile *p)
 	struct id_set in_map = { 0 }, swap;
 	uint32_t id, kept, *prev = NULL;
 
-	qsort(p->used_now.v, p->used_now.n, sizeof(uint32_t), u32_cmp);
+	if (p->used_now.n > 1)
+		qsort(p->used_now.v, p->used_now.n, sizeof(uint32_t), u32_cmp);
 	while (!bpf_map_get_next_key(fd, prev, &id)) {
 		/* The walk goes on from the last id kept: from a deleted one, the
 		 * kernel starts again at the first id (kernel/bpf/stackmap.c). */
