@@ -28,6 +28,7 @@
 #ifndef EUNOMIA_PLUGIN_SKEL_H
 #define EUNOMIA_PLUGIN_SKEL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,6 +37,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/resource.h>
 
 #include <linux/types.h>
 
@@ -286,19 +289,73 @@ eun_skel_warn_lost(struct eun_skel *sp, __u64 *lost, const char *fmt, ...)
 	sp->host->log(sp->t, EUN_PLOG_WARN, "%llu %s", (unsigned long long)n, what);
 }
 
+/* What to do about a failed load, by its errno: the usual causes of each. */
+static inline const char *eun_skel_load_hint(int err)
+{
+	switch (-err) {
+	case EMFILE:
+	case ENFILE:
+		return "the process has too many open files: raise its limit (ulimit -n, or "
+		       "LimitNOFILE= in a systemd unit)";
+	case ENOMEM:
+		return "the kernel could not allocate the programs or maps: check the locked-memory "
+		       "limit (ulimit -l) and the memory cgroup";
+	case EPERM:
+	case EACCES:
+		return "run as root (or with CAP_BPF and CAP_PERFMON); the libbpf log names the "
+		       "refused program";
+	default:
+		return "the kernel needs BTF and the program must pass its verifier; the libbpf log "
+		       "names the refused program";
+	}
+}
+
+/* True when the process cannot open the fds that loading sp needs (one per
+ * map, a program and a link per program, a few for BTF): libbpf reports
+ * that as whatever failed first, often -EINVAL. *in_use and *limit are set. */
+static inline bool eun_skel_fds_short(const struct eun_skel *sp, long *in_use, long *limit)
+{
+	struct rlimit rl;
+	struct dirent *de;
+	DIR *d;
+	long n = 0;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		return false;
+	*limit = (long)rl.rlim_cur;
+	d = opendir("/proc/self/fd");
+	if (!d) {
+		*in_use = *limit;
+		return errno == EMFILE || errno == ENFILE;
+	}
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	*in_use = n - 1; /* not the directory's own fd */
+	return *in_use + sp->s->map_cnt + 2L * sp->s->prog_cnt + 8 > *limit;
+}
+
 /* Load the BPF object the first time (later calls do nothing); 0 or
  * -errno + error text. For plugins that attach their programs themselves. */
 static inline int eun_skel_load(struct eun_skel *sp)
 {
+	long in_use = 0, limit = 0;
 	int err;
 
 	if (sp->loaded)
 		return 0;
 	err = bpf_object__load_skeleton(sp->s);
+	if (err && eun_skel_fds_short(sp, &in_use, &limit)) {
+		sp->host->set_error(sp->t, "cannot load the BPF programs: %s: %ld of the process's %ld "
+				    "file descriptors are in use and loading needs about %d more; %s",
+				    strerror(-err), in_use, limit,
+				    sp->s->map_cnt + 2 * sp->s->prog_cnt + 8,
+				    eun_skel_load_hint(-EMFILE));
+		return -EMFILE;
+	}
 	if (err) {
-		sp->host->set_error(sp->t, "cannot load the BPF programs: %s; run as root (or "
-				    "with CAP_BPF and CAP_PERFMON) on a kernel with BTF; the "
-				    "libbpf log names the refused program", strerror(-err));
+		sp->host->set_error(sp->t, "cannot load the BPF programs: %s; %s", strerror(-err),
+				    eun_skel_load_hint(err));
 		return err;
 	}
 	sp->loaded = true;
@@ -324,9 +381,11 @@ static inline int eun_skel_start(void *state)
 		*link = bpf_program__attach(prog);
 		if (!*link) {
 			err = -errno;
+			/* Out of fds or memory is the process's limit, not the hook. */
 			sp->host->set_error(sp->t, "cannot attach %s: %s; %s",
 					    bpf_program__section_name(prog), strerror(-err),
-					    sp->attach_hint);
+					    err == -EMFILE || err == -ENFILE || err == -ENOMEM
+						    ? eun_skel_load_hint(err) : sp->attach_hint);
 			bpf_object__detach_skeleton(sp->s);
 			return err;
 		}
