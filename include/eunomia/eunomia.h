@@ -287,7 +287,9 @@ struct eun_listener_ops {
 	void (*tracker_started)(void *data, struct eun_tracker *t);
 	void (*tracker_stopped)(void *data, struct eun_tracker *t);
 	/* The listener was removed (eun_listener_remove(), eun_ctx_free());
-	 * nothing is called after this. */
+	 * a queued listener has had every queued event. Its handle is still
+	 * valid during the call (eun_listener_stats() gives the final
+	 * counters) and freed after it; nothing is called after this. */
 	void (*detached)(void *data);
 };
 

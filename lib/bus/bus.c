@@ -56,20 +56,23 @@ void listener_free(struct eun_listener *l)
 {
 	if (!l)
 		return;
-	listener_queue_free(l->queue);
+	listener_queue_free(l->queue, NULL);
 	free(l->name);
 	free(l);
 }
 
-/* Free l after its queue has delivered everything, then say detached(). */
+/* Let l's queue deliver everything, say detached() (which may still read
+ * the listener's stats, now final), then free l. */
 static void listener_release(struct eun_listener *l)
 {
-	const struct eun_listener_ops *ops = l->ops;
-	void *data = l->data;
-
+	if (l->queue) {
+		listener_queue_free(l->queue, &l->final);
+		l->queue = NULL;
+		l->drained = true;
+	}
+	if (HAS(l, detached))
+		l->ops->detached(l->data);
 	listener_free(l);
-	if (ops->detached)
-		ops->detached(data);
 }
 
 /* Drop the listeners removed during the delivery that just ended. */

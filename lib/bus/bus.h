@@ -19,6 +19,8 @@ struct eun_listener {
 	void *data;
 	char *name;
 	struct listener_queue *queue; /* own thread and bounded queue, or NULL */
+	struct eun_listener_stats final; /* the queue's counters once it is gone */
+	bool drained;                 /* final holds them: the queue is gone */
 	struct listener_list *list;   /* the list it is on, once added */
 	bool removed;                 /* detached during a delivery: freed after it */
 	bool last;                    /* stays after every other listener (the ctx's callback) */
@@ -70,8 +72,9 @@ EUN_HIDDEN struct listener_queue *listener_queue_new(struct eun_listener *l, siz
 EUN_HIDDEN void listener_queue_push(struct listener_queue *q, const struct eun_event *ev);
 /* Queue a call of flush() after the events queued so far. */
 EUN_HIDDEN void listener_queue_flush(struct listener_queue *q);
-/* Deliver everything queued, stop the thread and free the queue. */
-EUN_HIDDEN void listener_queue_free(struct listener_queue *q);
+/* Deliver everything queued, stop the thread and free the queue, leaving
+ * its last counters in *last (which may be NULL). */
+EUN_HIDDEN void listener_queue_free(struct listener_queue *q, struct eun_listener_stats *last);
 /* Counters of the queue (any thread). */
 EUN_HIDDEN void listener_queue_stats(struct listener_queue *q, struct eun_listener_stats *st);
 

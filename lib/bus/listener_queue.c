@@ -159,7 +159,7 @@ struct listener_queue *listener_queue_new(struct eun_listener *l, size_t max_eve
 	return q;
 }
 
-void listener_queue_free(struct listener_queue *q)
+void listener_queue_free(struct listener_queue *q, struct eun_listener_stats *last)
 {
 	if (!q)
 		return;
@@ -168,6 +168,8 @@ void listener_queue_free(struct listener_queue *q)
 	pthread_cond_signal(&q->wake);
 	pthread_mutex_unlock(&q->lock);
 	pthread_join(q->thread, NULL); /* after it has delivered everything queued */
+	if (last)
+		listener_queue_stats(q, last);
 	pthread_cond_destroy(&q->wake);
 	pthread_mutex_destroy(&q->lock);
 	free(q);

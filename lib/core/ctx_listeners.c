@@ -67,6 +67,9 @@ int eun_listener_stats(const struct eun_listener *l, struct eun_listener_stats *
 				 "required");
 	if (l->queue)
 		listener_queue_stats(l->queue, &full);
+	else if (l->drained) /* in its detached(): the queue's last counters */
+		full = l->final;
+	full.sz = sizeof(full);
 	/* Copy only what the caller's (possibly older) struct can hold. */
 	memcpy((char *)st + sizeof(st->sz), (char *)&full + sizeof(full.sz),
 	       (st->sz < sizeof(full) ? st->sz : sizeof(full)) - sizeof(full.sz));

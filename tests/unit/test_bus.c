@@ -200,6 +200,8 @@ struct slow {
 	int events, flushes, wrong_thread;
 	uint64_t last_big;
 	bool in_order;
+	struct eun_listener *self;   /* for its detached() */
+	int64_t dropped_at_detach;   /* -1 until detached() */
 };
 
 static int slow_event(void *data, const struct eun_event *ev)
@@ -225,10 +227,20 @@ static void slow_flush(void *data)
 	((struct slow *)data)->flushes++;
 }
 
+static void slow_detached(void *data)
+{
+	struct slow *s = data;
+	struct eun_listener_stats st = { .sz = sizeof(st) };
+
+	if (s->self && eun_listener_stats(s->self, &st) == 0)
+		s->dropped_at_detach = (int64_t)st.dropped;
+}
+
 static const struct eun_listener_ops slow_ops = {
 	.version = EUN_LISTENER_OPS_VERSION,
 	.event = slow_event,
 	.flush = slow_flush,
+	.detached = slow_detached,
 };
 
 START_TEST(queued_listener_counts_every_drop)
@@ -275,7 +287,7 @@ START_TEST(queued_listener_bounded_by_bytes)
 	struct eun_ctx *ctx = fixture_ctx();
 	struct eun_tracker *t = fixture_tracker(ctx, NULL, 0);
 	struct eun_listener_stats st = { .sz = sizeof(st) };
-	struct slow s = { .ctx_thread = pthread_self(), .in_order = true };
+	struct slow s = { .ctx_thread = pthread_self(), .in_order = true, .dropped_at_detach = -1 };
 	struct fixture_alpha r;
 	struct eun_listener *l;
 
@@ -285,6 +297,7 @@ START_TEST(queued_listener_bounded_by_bytes)
 	EUN_OPTS(eun_listener_opts, opts, .queue_events = 1000, .queue_bytes = 300);
 	l = eun_ctx_add_listener(ctx, &slow_ops, &s, &opts);
 	ck_assert_ptr_nonnull(l);
+	s.self = l;
 	alpha_fill(&r);
 	r.big = 0;
 	eun_tracker_inject(t, &r, sizeof(r));
@@ -299,6 +312,7 @@ START_TEST(queued_listener_bounded_by_bytes)
 	sem_post(&s.release);
 	eun_ctx_free(ctx); /* detaches the listener after delivering its queue */
 	ck_assert_int_eq(s.events, 2);
+	ck_assert_int_eq(s.dropped_at_detach, 2); /* its detached() still reads the counts */
 	sem_destroy(&s.release);
 	sem_destroy(&s.entered);
 }
