@@ -10,7 +10,10 @@
  *  - *_opts structs start with `sz`; declare them with EUN_OPTS() so that
  *    programs built against an older header keep working with a newer
  *    library, and a newer program fails with -EINVAL on an older library
- *    only if it sets a member that library does not know;
+ *    only if it sets a member that library does not know (the library
+ *    checks from the end of its last member, EUN_KNOWN_SZ(), not from its
+ *    sizeof, so tail padding hides nothing); structs the library fills
+ *    (stats, container info) follow the same rule the other way round;
  *  - one eun_ctx and everything made from it belong to one thread at a time.
  */
 #ifndef EUNOMIA_EUNOMIA_H
@@ -30,12 +33,48 @@ extern "C" {
 
 #define EUN_API __attribute__((visibility("default")))
 
-/* Declare and zero an opts struct, set its size, then apply designated initializers. */
-#define EUN_OPTS(TYPE, NAME, ...)                                             \
-	struct TYPE NAME = ({                                                 \
-		memset(&NAME, 0, sizeof(struct TYPE));                        \
-		(struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ };      \
-	})
+/*
+ * Declare NAME, a struct TYPE with sz set and everything else zero (its
+ * padding too, so that a newer library sees zeros where it has members),
+ * then set the members given as designated initializers:
+ *     EUN_OPTS(eun_ctx_opts, opts, .plugin_path = "/opt/trackers");
+ *     EUN_OPTS(eun_tracker_stats, st);
+ * ISO C99 or later, no GNU extension; at block scope. In C++ designated
+ * initializers need C++20: with C++11 to C++17 declare the struct without
+ * them and assign its members afterwards.
+ */
+#define EUN_OPTS(TYPE, ...) EUN_OPTS_DECL_(TYPE, __VA_ARGS__, )
+/* The trailing empty argument above lets EUN_OPTS(TYPE, NAME) pass no
+ * initializer without the GNU empty __VA_ARGS__ extension. */
+#ifndef __cplusplus
+#define EUN_OPTS_DECL_(TYPE, NAME, ...)                                        \
+	struct TYPE NAME = (memset(&NAME, 0, sizeof(struct TYPE)),             \
+			    (struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ })
+#else
+#if __cplusplus >= 202002L
+#define EUN_OPTS_INIT_(TYPE, ...) TYPE{ .sz = sizeof(TYPE), __VA_ARGS__ }
+#else
+#define EUN_OPTS_INIT_(TYPE, ...) TYPE{ sizeof(TYPE), __VA_ARGS__ }
+#endif
+/* Members left out are meant to be zero: no -Wmissing-field-initializers.
+ * The pragma cannot end inside the declaration, so a no-op declaration
+ * after it takes the caller's semicolon. */
+#define EUN_OPTS_DECL_(TYPE, NAME, ...)                                        \
+	_Pragma("GCC diagnostic push")                                         \
+	_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"")     \
+	TYPE NAME = (memset(&NAME, 0, sizeof(TYPE)), EUN_OPTS_INIT_(TYPE, __VA_ARGS__)); \
+	_Pragma("GCC diagnostic pop") static_assert(true, "EUN_OPTS")
+#endif
+
+/*
+ * Bytes of struct TYPE this header defines: from its start to the end of
+ * its last member, EUN_LAST_<TYPE>, without tail padding. A library checks
+ * the bytes of an opts struct from there up to its sz, and fills a struct
+ * it returns up to there (zeroing the rest of sz). When a member is added
+ * at the end of a struct, its EUN_LAST_ macro names it.
+ */
+#define EUN_KNOWN_SZ(TYPE)                                                     \
+	(offsetof(struct TYPE, EUN_LAST_##TYPE) + sizeof(((struct TYPE *)0)->EUN_LAST_##TYPE))
 
 /* ---- library-wide ---------------------------------------------------- */
 
@@ -87,6 +126,7 @@ struct eun_ctx_opts {
 	unsigned max_latency_ms;
 	size_t :0;
 };
+#define EUN_LAST_eun_ctx_opts max_latency_ms
 
 /* Create a context and discover the plugins on the search path. Invalid plugins are skipped with a warning. */
 EUN_API struct eun_ctx *eun_ctx_new(const struct eun_ctx_opts *opts);
@@ -162,6 +202,7 @@ struct eun_tracker_opts {
 	size_t n_config;
 	size_t :0;
 };
+#define EUN_LAST_eun_tracker_opts n_config
 
 /* Create an instance of tracker `name`. NULL with errno ENOENT for an unknown
  * tracker, EINVAL for bad opts or config (the message names the key), or
@@ -179,6 +220,7 @@ struct eun_ctx_start_opts {
 	unsigned threads; /* trackers started at once; 0: one per CPU the process may use */
 	size_t :0;
 };
+#define EUN_LAST_eun_ctx_start_opts threads
 
 /* Start every tracker of ctx that is not running, as eun_tracker_start()
  * would, but several at once: a start is mostly libbpf's CPU work on the
@@ -218,6 +260,7 @@ struct eun_tracker_stats {
 	uint64_t decode_errors; /* samples refused as malformed */
 	size_t :0;
 };
+#define EUN_LAST_eun_tracker_stats decode_errors
 
 /* Fill st (its sz set by the caller, e.g. with EUN_OPTS) with the tracker's counters. 0 or -errno. */
 EUN_API int eun_tracker_stats(const struct eun_tracker *t, struct eun_tracker_stats *st);
@@ -304,6 +347,7 @@ struct eun_listener_opts {
 	size_t queue_bytes;  /* queued bytes at most (record and bookkeeping); 0: 16 MiB */
 	size_t :0;
 };
+#define EUN_LAST_eun_listener_opts queue_bytes
 
 /* Add a listener calling ops with data; both are borrowed until its
  * detached() has run. NULL with errno EINVAL (bad opts, no ops), ENOMEM, or
@@ -330,6 +374,7 @@ struct eun_listener_stats {
 	uint64_t queued_max; /* queued listeners: the most that ever waited */
 	size_t :0;
 };
+#define EUN_LAST_eun_listener_stats queued_max
 
 /* Fill st (its sz set by the caller, e.g. with EUN_OPTS) with the
  * listener's counters; any thread. 0 or -EINVAL. */
@@ -421,6 +466,7 @@ struct eun_container_info {
 	uint32_t processes; /* processes in the container's cgroups (listings only) */
 	size_t :0;
 };
+#define EUN_LAST_eun_container_info processes
 
 /* Parse a cgroup path (systemd or cgroupfs naming, as in /proc/PID/cgroup)
  * into out (its sz set by the caller); touches no file. 1 if the path names
@@ -515,6 +561,7 @@ struct eun_sink_opts {
 	bool append;                          /* add to an existing file instead of truncating it */
 	size_t :0;
 };
+#define EUN_LAST_eun_sink_opts append
 
 /* A sink writing to fd, which stays the caller's (not closed). A write
  * that finds a non-blocking fd full waits for it with poll(). NULL with
@@ -578,6 +625,7 @@ struct eun_metrics_opts {
 	size_t max_series;
 	size_t :0;
 };
+#define EUN_LAST_eun_metrics_opts max_series
 
 /* Create a registry for the trackers of ctx (the ctx must outlive it). NULL
  * with errno EINVAL for bad opts or a label field no plugin has. */

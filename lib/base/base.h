@@ -24,6 +24,12 @@
 /* True if opts is NULL, or its sz is sane and every byte past what this
  * library knows (known_sz) is zero. Sets the error text otherwise. */
 EUN_HIDDEN bool opts_valid(const void *opts, size_t known_sz, const char *type_name);
+/* opts_valid() for a `const struct TYPE *opts`, from the end of TYPE's last member. */
+#define OPTS_VALID(opts, TYPE) opts_valid((opts), EUN_KNOWN_SZ(TYPE), #TYPE)
+/* Hand a struct the library fills to a caller whose struct (of dst->sz
+ * bytes, at least a size_t) may be older or newer: copy the members after
+ * sz that both know, up to known_sz, and zero what the caller has past it. */
+EUN_HIDDEN void opts_copy_out(void *dst, const void *src, size_t known_sz);
 /* Member of opts if the caller's struct is big enough to hold it, else dflt. */
 #define OPTS_HAS(opts, field) \
 	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) + sizeof((opts)->field))

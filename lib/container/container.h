@@ -20,10 +20,10 @@ EUN_HIDDEN int cgroup_path_parse(const char *path, struct eun_container_info *in
 
 /* ---- container_info.c ---- */
 
-/* 0 if out is usable (not NULL, sz covers this version's members), else
+/* 0 if out is usable (not NULL, sz covers at least the 0.1 members), else
  * -EINVAL with an error naming the function fn. */
 EUN_HIDDEN int container_info_check(const struct eun_container_info *out, const char *fn);
-/* Copy in to out as far as out->sz allows, keeping out->sz. */
+/* Copy in to out as far as out->sz allows, keeping out->sz; zero what out has past our members. */
 EUN_HIDDEN void container_info_copy(struct eun_container_info *out,
 				    const struct eun_container_info *in);
 

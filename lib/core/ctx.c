@@ -36,7 +36,7 @@ struct eun_ctx *eun_ctx_new(const struct eun_ctx_opts *opts)
 	int err;
 
 	clear_error();
-	if (!opts_valid(opts, sizeof(*opts), "eun_ctx_opts")) {
+	if (!OPTS_VALID(opts, eun_ctx_opts)) {
 		errno = EINVAL;
 		return NULL;
 	}

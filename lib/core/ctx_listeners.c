@@ -15,7 +15,7 @@ struct eun_listener *eun_ctx_add_listener(struct eun_ctx *ctx, const struct eun_
 	int err;
 
 	clear_error();
-	if (!opts_valid(opts, sizeof(*opts), "eun_listener_opts")) {
+	if (!OPTS_VALID(opts, eun_listener_opts)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -70,9 +70,7 @@ int eun_listener_stats(const struct eun_listener *l, struct eun_listener_stats *
 	else if (l->drained) /* in its detached(): the queue's last counters */
 		full = l->final;
 	full.sz = sizeof(full);
-	/* Copy only what the caller's (possibly older) struct can hold. */
-	memcpy((char *)st + sizeof(st->sz), (char *)&full + sizeof(full.sz),
-	       (st->sz < sizeof(full) ? st->sz : sizeof(full)) - sizeof(full.sz));
+	opts_copy_out(st, &full, EUN_KNOWN_SZ(eun_listener_stats));
 	return 0;
 }
 

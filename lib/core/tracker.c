@@ -56,7 +56,7 @@ struct eun_tracker *eun_tracker_new(struct eun_ctx *ctx, const char *name,
 		errno = -set_error(EINVAL, "eun_tracker_new: ctx and name are required");
 		return NULL;
 	}
-	if (!opts_valid(opts, sizeof(*opts), "eun_tracker_opts")) {
+	if (!OPTS_VALID(opts, eun_tracker_opts)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -239,9 +239,7 @@ int eun_tracker_stats(const struct eun_tracker *t, struct eun_tracker_stats *st)
 	clear_error();
 	if (!st || st->sz < offsetof(struct eun_tracker_stats, events))
 		return set_error(EINVAL, "eun_tracker_stats: st must be set up with EUN_OPTS()");
-	/* Copy only what the caller's (possibly older) struct can hold. */
-	memcpy((char *)st + sizeof(st->sz), (char *)&full + sizeof(full.sz),
-	       (st->sz < sizeof(full) ? st->sz : sizeof(full)) - sizeof(full.sz));
+	opts_copy_out(st, &full, EUN_KNOWN_SZ(eun_tracker_stats));
 	return 0;
 }
 

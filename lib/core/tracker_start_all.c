@@ -92,7 +92,7 @@ int eun_ctx_start_trackers(struct eun_ctx *ctx, const struct eun_ctx_start_opts 
 	clear_error();
 	if (!ctx)
 		return set_error(EINVAL, "eun_ctx_start_trackers: ctx must not be NULL");
-	if (!opts_valid(opts, sizeof(*opts), "eun_ctx_start_opts"))
+	if (!OPTS_VALID(opts, eun_ctx_start_opts))
 		return -EINVAL;
 	threads = OPTS_GET(opts, threads, 0);
 	if (!threads)

@@ -78,7 +78,7 @@ struct eun_metrics *eun_metrics_new(struct eun_ctx *ctx, const struct eun_metric
 	int err;
 
 	clear_error();
-	if (!opts_valid(opts, sizeof(*opts), "eun_metrics_opts")) {
+	if (!OPTS_VALID(opts, eun_metrics_opts)) {
 		errno = EINVAL;
 		return NULL;
 	}

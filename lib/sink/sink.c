@@ -36,7 +36,7 @@ static struct eun_sink *sink_fail(struct eun_sink *s, int err)
 /* Check what the options of any sink ask for. 0 or -EINVAL with the error text set. */
 static int check_opts(enum eun_sink_format format, const struct eun_sink_opts *opts)
 {
-	if (!opts_valid(opts, sizeof(*opts), "eun_sink_opts"))
+	if (!OPTS_VALID(opts, eun_sink_opts))
 		return -EINVAL;
 	if (format != EUN_SINK_JSON && format != EUN_SINK_CSV && format != EUN_SINK_TEXT)
 		return set_error(EINVAL, "unknown sink format %d; use EUN_SINK_JSON, EUN_SINK_CSV "

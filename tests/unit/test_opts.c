@@ -2,6 +2,7 @@
 /* The sz rules of *_opts structs: older (smaller) and newer (bigger) callers. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 
@@ -177,6 +178,119 @@ START_TEST(stats_smaller_sz_not_overrun)
 }
 END_TEST
 
+/*
+ * A member a newer header adds in what is tail padding today (a bool after
+ * eun_sink_opts.append, a u32 after eun_ctx_start_opts.threads) keeps
+ * sizeof the same, so a check from sizeof would accept it set and ignore
+ * it. The check starts at the end of the last known member instead.
+ */
+START_TEST(member_in_tail_padding_refused)
+{
+	struct eun_ctx *ctx = fixture_ctx();
+	struct eun_ctx_start_opts start;
+	struct eun_sink_opts sink;
+	int fds[2];
+
+	ck_assert_uint_lt(EUN_KNOWN_SZ(eun_ctx_start_opts), sizeof(start));
+	ck_assert_uint_lt(EUN_KNOWN_SZ(eun_sink_opts), sizeof(sink));
+	ck_assert_int_eq(pipe(fds), 0);
+
+	memset(&start, 0, sizeof(start));
+	start.sz = sizeof(start);
+	((unsigned char *)&start)[EUN_KNOWN_SZ(eun_ctx_start_opts)] = 1;
+	ck_assert_int_eq(eun_ctx_start_trackers(ctx, &start), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(eun_last_error(), "eun_ctx_start_opts"));
+	ck_assert_ptr_nonnull(strstr(eun_last_error(), "newer header"));
+
+	memset(&sink, 0, sizeof(sink));
+	sink.sz = sizeof(sink);
+	((unsigned char *)&sink)[EUN_KNOWN_SZ(eun_sink_opts)] = 1;
+	errno = 0;
+	ck_assert_ptr_null(eun_sink_new_fd(fds[1], EUN_SINK_JSON, &sink));
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_nonnull(strstr(eun_last_error(), "eun_sink_opts"));
+
+	/* The same structs with the padding zero, and a caller that sizes them
+	 * from the end of their last member, are accepted. */
+	memset(&sink, 0, sizeof(sink));
+	for (size_t sz = EUN_KNOWN_SZ(eun_sink_opts); sz <= sizeof(sink); sz++) {
+		struct eun_sink *sk;
+
+		sink.sz = sz;
+		sink.append = false;
+		sk = eun_sink_new_fd(fds[1], EUN_SINK_JSON, &sink);
+		ck_assert_msg(sk, "sz %zu: %s", sz, eun_last_error());
+		ck_assert_int_eq(eun_sink_free(sk), 0);
+	}
+	memset(&start, 0, sizeof(start));
+	start.sz = EUN_KNOWN_SZ(eun_ctx_start_opts);
+	ck_assert_int_eq(eun_ctx_start_trackers(ctx, &start), 0);
+	close(fds[0]);
+	close(fds[1]);
+	eun_ctx_free(ctx);
+}
+END_TEST
+
+/* How many bytes of p in [from, to) are 0xa5, the filler the tests start with. */
+static size_t count_a5(const void *p, size_t from, size_t to)
+{
+	size_t n = 0;
+
+	for (size_t i = from; i < to; i++)
+		n += ((const unsigned char *)p)[i] == 0xa5;
+	return n;
+}
+
+/* A caller built against a newer header hands in a bigger struct to fill:
+ * the library writes its own members and zeroes the rest, rather than
+ * copying its own tail padding there or leaving the caller's bytes. */
+START_TEST(filled_structs_zero_what_library_does_not_know)
+{
+	struct eun_ctx *ctx = fixture_ctx();
+	struct eun_tracker *t = fixture_tracker(ctx, NULL, 0);
+	struct fixture_alpha rec;
+	struct {
+		struct eun_tracker_stats st;
+		unsigned char newer[24];
+	} stats;
+	struct {
+		struct eun_container_info info;
+		unsigned char newer[24];
+	} c;
+	size_t known = EUN_KNOWN_SZ(eun_container_info);
+
+	alpha_fill(&rec);
+	ck_assert_int_eq(eun_tracker_inject(t, &rec, sizeof(rec)), 1);
+	memset(&stats, 0xa5, sizeof(stats));
+	stats.st.sz = sizeof(stats);
+	ck_assert_int_eq(eun_tracker_stats(t, &stats.st), 0);
+	ck_assert_uint_eq(stats.st.events, 1);
+	ck_assert_uint_eq(stats.st.decode_errors, 0);
+	ck_assert_uint_eq(count_a5(&stats, EUN_KNOWN_SZ(eun_tracker_stats), sizeof(stats)), 0);
+	for (size_t i = 0; i < sizeof(stats.newer); i++)
+		ck_assert_uint_eq(stats.newer[i], 0);
+
+	memset(&c, 0xa5, sizeof(c));
+	c.info.sz = sizeof(c);
+	ck_assert_int_eq(eun_cgroup_path_parse("/system.slice/docker-"
+					       "0123456789abcdef0123456789abcdef"
+					       "0123456789abcdef0123456789abcdef.scope",
+					       &c.info), 1);
+	ck_assert_str_eq(c.info.runtime, "docker");
+	for (size_t i = known; i < sizeof(c); i++)
+		ck_assert_msg(((unsigned char *)&c)[i] == 0, "byte %zu past the known %zu is %#x", i,
+			      known, ((unsigned char *)&c)[i]);
+
+	/* An older caller (smaller sz) gets no byte past its sz. */
+	memset(&c, 0xa5, sizeof(c));
+	c.info.sz = known;
+	ck_assert_int_eq(eun_cgroup_path_parse("/docker/0123456789abcdef0123456789abcdef"
+					       "0123456789abcdef0123456789abcdef", &c.info), 1);
+	ck_assert_uint_eq(count_a5(&c, known, sizeof(c)), sizeof(c) - known);
+	eun_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *opts_suite(void)
 {
 	Suite *s = suite_create("opts");
@@ -191,6 +305,8 @@ static Suite *opts_suite(void)
 	tcase_add_test(tc, ctx_no_default_path_without_path_finds_nothing);
 	tcase_add_test(tc, tracker_opts_sz_rules);
 	tcase_add_test(tc, stats_smaller_sz_not_overrun);
+	tcase_add_test(tc, member_in_tail_padding_refused);
+	tcase_add_test(tc, filled_structs_zero_what_library_does_not_know);
 	suite_add_tcase(s, tc);
 	return s;
 }
