@@ -51,10 +51,11 @@ extern "C" {
 	struct TYPE NAME = (memset(&NAME, 0, sizeof(struct TYPE)),             \
 			    (struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ })
 #else
+/* decltype(NAME), not TYPE: eun_tracker_stats is a function's name too. */
 #if __cplusplus >= 202002L
-#define EUN_OPTS_INIT_(TYPE, ...) TYPE{ .sz = sizeof(TYPE), __VA_ARGS__ }
+#define EUN_OPTS_INIT_(NAME, ...) decltype(NAME){ .sz = sizeof(NAME), __VA_ARGS__ }
 #else
-#define EUN_OPTS_INIT_(TYPE, ...) TYPE{ sizeof(TYPE), __VA_ARGS__ }
+#define EUN_OPTS_INIT_(NAME, ...) decltype(NAME){ sizeof(NAME), __VA_ARGS__ }
 #endif
 /* Members left out are meant to be zero: no -Wmissing-field-initializers.
  * The pragma cannot end inside the declaration, so a no-op declaration
@@ -62,7 +63,7 @@ extern "C" {
 #define EUN_OPTS_DECL_(TYPE, NAME, ...)                                        \
 	_Pragma("GCC diagnostic push")                                         \
 	_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"")     \
-	TYPE NAME = (memset(&NAME, 0, sizeof(TYPE)), EUN_OPTS_INIT_(TYPE, __VA_ARGS__)); \
+	struct TYPE NAME = (memset(&NAME, 0, sizeof(NAME)), EUN_OPTS_INIT_(NAME, __VA_ARGS__)); \
 	_Pragma("GCC diagnostic pop") static_assert(true, "EUN_OPTS")
 #endif
 

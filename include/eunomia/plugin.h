@@ -36,6 +36,10 @@
 #include <eunomia/record.h>
 #include <eunomia/schema.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define EUN_PLUGIN_ABI_MAJOR 1
 #define EUN_PLUGIN_ABI_MINOR 1
 
@@ -158,27 +162,37 @@ struct eun_plugin_desc {
 typedef const struct eun_plugin_desc *(*eun_plugin_entry_fn)(void);
 
 #if __SIZEOF_POINTER__ == 8
-_Static_assert(offsetof(struct eun_plugin_desc, size) == 0, "frozen");
-_Static_assert(offsetof(struct eun_plugin_desc, abi_major) == 4, "frozen");
-_Static_assert(offsetof(struct eun_plugin_desc, abi_minor) == 6, "frozen");
-_Static_assert(offsetof(struct eun_plugin_desc, name) == 8, "frozen");
-_Static_assert(offsetof(struct eun_plugin_desc, collect) == 112, "ABI 1.0 descriptor layout");
-_Static_assert(sizeof(struct eun_plugin_desc) == 120, "ABI 1.1 descriptor layout");
-_Static_assert(offsetof(struct eun_host, set_collect_interval) == 56, "ABI 1.0 host table layout");
-_Static_assert(sizeof(struct eun_host) == 80, "ABI 1.1 host table layout");
+EUN_STATIC_ASSERT_(offsetof(struct eun_plugin_desc, size) == 0, "frozen");
+EUN_STATIC_ASSERT_(offsetof(struct eun_plugin_desc, abi_major) == 4, "frozen");
+EUN_STATIC_ASSERT_(offsetof(struct eun_plugin_desc, abi_minor) == 6, "frozen");
+EUN_STATIC_ASSERT_(offsetof(struct eun_plugin_desc, name) == 8, "frozen");
+EUN_STATIC_ASSERT_(offsetof(struct eun_plugin_desc, collect) == 112, "ABI 1.0 descriptor layout");
+EUN_STATIC_ASSERT_(sizeof(struct eun_plugin_desc) == 120, "ABI 1.1 descriptor layout");
+EUN_STATIC_ASSERT_(offsetof(struct eun_host, set_collect_interval) == 56, "ABI 1.0 host table layout");
+EUN_STATIC_ASSERT_(sizeof(struct eun_host) == 80, "ABI 1.1 host table layout");
 #endif
 
 /* Mark the entry point so it is exported even with -fvisibility=hidden. */
 #define EUN_PLUGIN_EXPORT __attribute__((visibility("default")))
 
+/* The entry symbol has C linkage in a C++ plugin too: the loader looks it
+ * up by its plain name. */
+#ifdef __cplusplus
+#define EUN_PLUGIN_LINKAGE_ extern "C"
+#else
+#define EUN_PLUGIN_LINKAGE_
+#endif
+
 /*
  * Define the entry symbol returning desc_var, e.g.
  *     static const struct eun_plugin_desc desc = { EUN_PLUGIN_DESC_HEADER("x"), ... };
  *     EUN_PLUGIN_DEFINE(desc)
+ * At file scope, in C or C++ (where the descriptor's designated initializers
+ * need C++20 and must follow the members' order).
  */
 #define EUN_PLUGIN_DEFINE(desc_var)                                        \
-	EUN_PLUGIN_EXPORT const struct eun_plugin_desc *eun_plugin_entry(void); \
-	EUN_PLUGIN_EXPORT const struct eun_plugin_desc *eun_plugin_entry(void)  \
+	EUN_PLUGIN_LINKAGE_ EUN_PLUGIN_EXPORT const struct eun_plugin_desc *eun_plugin_entry(void); \
+	EUN_PLUGIN_LINKAGE_ EUN_PLUGIN_EXPORT const struct eun_plugin_desc *eun_plugin_entry(void) \
 	{                                                                      \
 		return &(desc_var);                                            \
 	}
@@ -188,15 +202,21 @@ _Static_assert(sizeof(struct eun_host) == 80, "ABI 1.1 host table layout");
 	.size = sizeof(struct eun_plugin_desc), .abi_major = EUN_PLUGIN_ABI_MAJOR, \
 	.abi_minor = EUN_PLUGIN_ABI_MINOR, .name = (tracker_name)
 
-/* Schema entry for member `member` of record struct `rec`. */
+/* Schema entry for member `member` of record struct `rec`. In the order of
+ * struct eun_field's members (frozen), so it needs no designated
+ * initializers and works in any C or C++. */
 #define EUN_FIELD(rec, member, ftype, funit, fflags, fdesc)                    \
 	{                                                                      \
-		.name = #member, .description = (fdesc), .unit = (funit),      \
-		.type = (ftype), .offset = (uint32_t)offsetof(rec, member),    \
-		.size = (uint32_t)sizeof(((rec *)0)->member), .flags = (fflags) \
+		#member, (fdesc), (funit), (uint32_t)(ftype),                  \
+		(uint32_t)offsetof(rec, member), (uint32_t)sizeof(((rec *)0)->member), \
+		(uint32_t)(fflags)                                             \
 	}
 
 /* Number of elements of a static array. */
 #define EUN_ARRAY_LEN(a) ((uint32_t)(sizeof(a) / sizeof((a)[0])))
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* EUNOMIA_PLUGIN_H */

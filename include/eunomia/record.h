@@ -14,6 +14,18 @@
 #include <linux/types.h>
 #endif
 
+/* A compile-time check in C11, C++ and (as an array size that is negative
+ * when the check fails) C99, without a pedantic warning in any of them. */
+#ifndef EUN_STATIC_ASSERT_
+#if defined(__cplusplus)
+#define EUN_STATIC_ASSERT_(cond, msg) static_assert(cond, msg)
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define EUN_STATIC_ASSERT_(cond, msg) _Static_assert(cond, msg)
+#else
+#define EUN_STATIC_ASSERT_(cond, msg) extern char eun_static_assert_[(cond) ? 1 : -1]
+#endif
+#endif
+
 #define EUN_COMM_LEN 16
 
 struct eun_record_header {
@@ -33,7 +45,7 @@ struct eun_record_header {
 };
 
 #if !defined(__bpf__)
-_Static_assert(sizeof(struct eun_record_header) == 64, "record header layout is frozen");
+EUN_STATIC_ASSERT_(sizeof(struct eun_record_header) == 64, "record header layout is frozen");
 #endif
 
 #endif /* EUNOMIA_RECORD_H */

@@ -16,6 +16,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A compile-time check in C11, C++ and (as an array size that is negative
+ * when the check fails) C99, without a pedantic warning in any of them. */
+#ifndef EUN_STATIC_ASSERT_
+#if defined(__cplusplus)
+#define EUN_STATIC_ASSERT_(cond, msg) static_assert(cond, msg)
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define EUN_STATIC_ASSERT_(cond, msg) _Static_assert(cond, msg)
+#else
+#define EUN_STATIC_ASSERT_(cond, msg) extern char eun_static_assert_[(cond) ? 1 : -1]
+#endif
+#endif
+
 /* Type of one field inside a record. */
 enum eun_field_type {
 	EUN_FIELD_U8 = 1,
@@ -91,9 +103,9 @@ struct eun_config_key {
 };
 
 #if __SIZEOF_POINTER__ == 8
-_Static_assert(sizeof(struct eun_field) == 40, "struct eun_field is frozen");
-_Static_assert(sizeof(struct eun_event_type) == 40, "struct eun_event_type is frozen");
-_Static_assert(sizeof(struct eun_config_key) == 48, "struct eun_config_key is frozen");
+EUN_STATIC_ASSERT_(sizeof(struct eun_field) == 40, "struct eun_field is frozen");
+EUN_STATIC_ASSERT_(sizeof(struct eun_event_type) == 40, "struct eun_event_type is frozen");
+EUN_STATIC_ASSERT_(sizeof(struct eun_config_key) == 48, "struct eun_config_key is frozen");
 #endif
 
 #endif /* EUNOMIA_SCHEMA_H */
