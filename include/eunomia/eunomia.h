@@ -95,7 +95,7 @@ EUN_API eun_log_fn eun_set_log_fn(eun_log_fn fn, void *cookie);
 /* Text describing the most recent failure of a libeunomia call on this thread ("" if none). */
 EUN_API const char *eun_last_error(void);
 
-/* Version of the library at run time, e.g. "0.1.0". */
+/* Version of the library at run time, e.g. "0.2.0". */
 EUN_API const char *eun_version(void);
 
 /* Plugin ABI version this library speaks. */
