@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
-/* Serve the registry on GET /metrics with libmicrohttpd, from its own thread. */
+/* Serve the registry on GET /metrics with libmicrohttpd (loaded on first
+ * use, mhd_load.c), from its own thread. */
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdlib.h>
@@ -7,13 +8,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <microhttpd.h>
-
 #include "metrics/metrics.h"
+#include "metrics/mhd.h"
 
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
 struct metrics_http {
+	const struct mhd_fns *mhd;
+	struct eun_metrics *m;
 	struct MHD_Daemon *daemon;
 	uint16_t port;
 };
@@ -33,35 +35,38 @@ static void http_log(void *cls, const char *fmt, va_list ap)
 }
 
 /* Queue a response with body (malloc'd, taken over) and status. */
-static enum MHD_Result respond(struct MHD_Connection *c, unsigned status, char *body, size_t len,
-			       const char *content_type)
+static enum MHD_Result respond(const struct mhd_fns *mhd, struct MHD_Connection *c, unsigned status,
+			       char *body, size_t len, const char *content_type)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *r = mhd->create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	enum MHD_Result ret;
 
 	if (!r) {
 		free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	mhd->add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+		mhd->add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = mhd->queue_response(c, status, r);
+	mhd->destroy_response(r);
 	return ret;
 }
 
 /* Respond with a fixed text. */
-static enum MHD_Result respond_text(struct MHD_Connection *c, unsigned status, const char *text)
+static enum MHD_Result respond_text(const struct mhd_fns *mhd, struct MHD_Connection *c,
+				    unsigned status, const char *text)
 {
 	char *body = strdup(text);
 
-	return body ? respond(c, status, body, strlen(text), "text/plain; charset=utf-8") : MHD_NO;
+	return body ? respond(mhd, c, status, body, strlen(text), "text/plain; charset=utf-8")
+		    : MHD_NO;
 }
 
 /* The registry rendered into a buffer of the right size. */
-static enum MHD_Result respond_metrics(struct MHD_Connection *c, struct eun_metrics *m)
+static enum MHD_Result respond_metrics(struct MHD_Connection *c, const struct metrics_http *h)
 {
+	struct eun_metrics *m = h->m;
 	struct outbuf o;
 	char *body;
 	int len;
@@ -82,25 +87,30 @@ static enum MHD_Result respond_metrics(struct MHD_Connection *c, struct eun_metr
 		free(body);
 		return MHD_NO;
 	}
-	return respond(c, MHD_HTTP_OK, body, (size_t)len, CONTENT_TYPE);
+	return respond(h->mhd, c, MHD_HTTP_OK, body, (size_t)len, CONTENT_TYPE);
 }
 
 static enum MHD_Result handle_request(void *cls, struct MHD_Connection *c, const char *url,
 				      const char *method, const char *version,
 				      const char *upload_data, size_t *upload_data_size, void **req)
 {
+	const struct metrics_http *h = cls;
+	const struct mhd_fns *mhd = h->mhd;
+
 	(void)version;
 	(void)upload_data;
 	(void)req;
 	if (*upload_data_size)
 		return MHD_NO; /* GET and HEAD have no body */
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
-		return respond_text(c, MHD_HTTP_METHOD_NOT_ALLOWED, "Only GET and HEAD are served.\n");
+		return respond_text(mhd, c, MHD_HTTP_METHOD_NOT_ALLOWED,
+				    "Only GET and HEAD are served.\n");
 	if (!strcmp(url, "/metrics"))
-		return respond_metrics(c, cls);
+		return respond_metrics(c, h);
 	if (!strcmp(url, "/"))
-		return respond_text(c, MHD_HTTP_OK, "eunomia exporter: the metrics are at /metrics\n");
-	return respond_text(c, MHD_HTTP_NOT_FOUND, "Not found; the metrics are at /metrics.\n");
+		return respond_text(mhd, c, MHD_HTTP_OK,
+				    "eunomia exporter: the metrics are at /metrics\n");
+	return respond_text(mhd, c, MHD_HTTP_NOT_FOUND, "Not found; the metrics are at /metrics.\n");
 }
 
 /* Split "HOST:PORT" or "[HOST]:PORT" and resolve it. 0 or -EINVAL. */
@@ -168,6 +178,7 @@ out:
 
 int eun_metrics_serve(struct eun_metrics *m, const char *addr)
 {
+	const struct mhd_fns *mhd;
 	struct metrics_http *h;
 	int fd;
 
@@ -177,17 +188,21 @@ int eun_metrics_serve(struct eun_metrics *m, const char *addr)
 	if (m->http)
 		return set_error(EALREADY, "the metrics are already served on port %u; "
 				 "one registry serves one address", m->http->port);
+	if (!(mhd = mhd_load()))
+		return -ENOTSUP;
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return set_error(ENOMEM, "out of memory");
+	h->mhd = mhd;
+	h->m = m;
 	fd = listen_on(addr, &h->port);
 	if (fd < 0) {
 		free(h);
 		return fd;
 	}
 	/* MHD owns the listening socket from here and closes it when stopped. */
-	h->daemon = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0,
-				     NULL, NULL, handle_request, m,
+	h->daemon = mhd->start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0,
+				     NULL, NULL, handle_request, h,
 				     MHD_OPTION_EXTERNAL_LOGGER, http_log, NULL,
 				     MHD_OPTION_LISTEN_SOCKET, fd,
 				     MHD_OPTION_CONNECTION_TIMEOUT, 30u,
@@ -211,6 +226,6 @@ int eun_metrics_port(const struct eun_metrics *m)
 
 void metrics_http_stop(struct metrics_http *h)
 {
-	MHD_stop_daemon(h->daemon);
+	h->mhd->stop_daemon(h->daemon);
 	free(h);
 }

@@ -8,6 +8,9 @@ public headers.
       version node the map puts it in, one node per release, the newest
       LIBEUNOMIA_<major>.<minor> of VERSION; and the functions the headers
       declare with EUN_API are exactly those.
+  check_exports.py needed LIB
+      readelf -d LIB names no HTTP server nor TLS library among what it
+      needs: libmicrohttpd is loaded only by eun_metrics_serve().
   check_exports.py last-members HEADER
       every struct of HEADER starting with `size_t sz;` is followed by
       #define EUN_LAST_<struct> naming its last member (EUN_KNOWN_SZ()).
@@ -133,9 +136,29 @@ def check_last_members(header):
         print(f'ok: the {n} sized structs of {header} name their last members')
 
 
+# An embedder that only traces must not load these (docs/prometheus.md).
+NOT_NEEDED = re.compile(r'microhttpd|gnutls|nettle|hogweed|gmp|p11-kit|tasn1|idn2|unistring|'
+                        r'libssl|libcrypto|curl')
+
+
+def check_needed(lib):
+    out = subprocess.run(['readelf', '-d', lib], check=True, capture_output=True,
+                         text=True).stdout
+    needed = re.findall(r'\(NEEDED\)\s+Shared library: \[([^\]]+)\]', out)
+    if not needed:
+        fail(f'readelf -d {lib} shows no NEEDED entry at all; is it a shared library?')
+    for n in needed:
+        if NOT_NEEDED.search(n):
+            fail(f'{lib} needs {n}; libeunomia must not link an HTTP or TLS library')
+    if not failures:
+        print(f'ok: {lib} needs only {", ".join(needed)}')
+
+
 def main():
     if len(sys.argv) == 6 and sys.argv[1] == 'symbols':
         check_symbols(*sys.argv[2:])
+    elif len(sys.argv) == 3 and sys.argv[1] == 'needed':
+        check_needed(sys.argv[2])
     elif len(sys.argv) == 3 and sys.argv[1] == 'last-members':
         check_last_members(sys.argv[2])
     else:
