@@ -28,9 +28,9 @@ static const struct eun_config_key common_keys[] = {
 			 "below the cgroup v2 mount, e.g. /docker/ID, or the full path); "
 			 "\"\" traces all" },
 	{ .name = "container", .type = EUN_CONFIG_STRING, .default_value = "",
-	  .description = "trace only tasks of this running container (id, unique id prefix "
-			 "or name, as 'eunomia containers' lists them) and its sub-cgroups; "
-			 "resolved to its cgroup when the tracker is created; \"\" traces all" },
+	  .description = "trace only tasks of this running container (its id, a unique id "
+			 "prefix or its name) and its sub-cgroups; resolved to its cgroup when "
+			 "the tracker is created; \"\" traces all" },
 };
 
 #define N_COMMON (sizeof(common_keys) / sizeof(common_keys[0]))

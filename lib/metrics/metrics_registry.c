@@ -14,11 +14,55 @@ static const char *const fixed_names[] = {
 	"eunomia_decode_errors_total", "eunomia_series_overflow_total",
 };
 
+static const char *plugin_name_at(const void *ctx, size_t i)
+{
+	return eun_plugin_name(eun_plugin_at(ctx, i));
+}
+
+/* True if field k of event type i of p is usable as a label and no earlier
+ * event type of p has a field of its name. */
+static bool first_label_field(const struct eun_plugin *p, size_t i, uint32_t k)
+{
+	const struct eun_field *f = &eun_plugin_event_type(p, i)->fields[k];
+
+	if (f->type == EUN_FIELD_HIST_LOG2)
+		return false;
+	for (size_t j = 0; j < i; j++) {
+		const struct eun_event_type *et = eun_plugin_event_type(p, j);
+
+		for (uint32_t n = 0; n < et->n_fields; n++)
+			if (!strcmp(et->fields[n].name, f->name))
+				return false;
+	}
+	return true;
+}
+
+/* The fields of p's events usable as labels, "a, b, c", into buf (truncated to size). */
+static void label_fields_of(const struct eun_plugin *p, char *buf, size_t size)
+{
+	struct outbuf o;
+
+	outbuf_init(&o, buf, size);
+	for (size_t i = 0; i < eun_plugin_event_type_count(p); i++) {
+		const struct eun_event_type *et = eun_plugin_event_type(p, i);
+
+		for (uint32_t k = 0; k < et->n_fields; k++) {
+			if (!first_label_field(p, i, k))
+				continue;
+			if (o.len)
+				outbuf_puts(&o, ", ");
+			outbuf_puts(&o, et->fields[k].name);
+		}
+	}
+	outbuf_finish(&o);
+}
+
 /* Split "TRACKER.FIELD" into e and check it against the plugins of ctx. 0 or -EINVAL. */
 static int extra_label_parse(struct eun_ctx *ctx, const char *spec, struct extra_label *e)
 {
 	const char *dot = spec ? strchr(spec, '.') : NULL;
 	const struct eun_plugin *p;
+	char names[512];
 	bool found;
 
 	if (!dot || dot == spec || !dot[1])
@@ -29,9 +73,11 @@ static int extra_label_parse(struct eun_ctx *ctx, const char *spec, struct extra
 	if (!e->tracker || !e->field)
 		return set_error(ENOMEM, "out of memory");
 	p = eun_plugin_find(ctx, e->tracker);
-	if (!p)
+	if (!p) {
+		join_names(names, sizeof(names), plugin_name_at, ctx, eun_plugin_count(ctx), "none");
 		return set_error(EINVAL, "metrics label field '%s': no tracker '%s' is loaded; "
-				 "'eunomia list' shows the trackers", spec, e->tracker);
+				 "loaded: %s", spec, e->tracker, names);
+	}
 	found = header_field_index(e->field) >= 0;
 	for (size_t i = 0; !found && i < eun_plugin_event_type_count(p); i++) {
 		const struct eun_event_type *et = eun_plugin_event_type(p, i);
@@ -40,10 +86,12 @@ static int extra_label_parse(struct eun_ctx *ctx, const char *spec, struct extra
 			found = !strcmp(et->fields[k].name, e->field) &&
 				et->fields[k].type != EUN_FIELD_HIST_LOG2;
 	}
-	if (!found)
+	if (!found) {
+		label_fields_of(p, names, sizeof(names));
 		return set_error(EINVAL, "metrics label field '%s': tracker '%s' has no field '%s'; "
-				 "'eunomia list %s' shows its fields", spec, e->tracker, e->field,
-				 e->tracker);
+				 "its fields: %s, or a header column (pid, comm, ...)", spec,
+				 e->tracker, e->field, names[0] ? names : "none");
+	}
 	return 0;
 }
 

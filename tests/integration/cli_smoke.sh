@@ -78,3 +78,9 @@ ln -s "$dir/c.json" "$dir/link.json"
 : >"$dir/c.json"
 refused "are the same file" process -o "json:$dir/c.json" -o "text:$dir/link.json"
 echo "ok: outputs that resolve to one file are refused"
+
+# A bad metrics label: the library's message lists the fields, and the CLI
+# (not the library) adds its own hint.
+refused "its fields: .*filename" process --metrics 127.0.0.1:0 --metrics-label process.nosuch
+grep -q "Try 'eunomia list TRACKER'" "$dir/err" || fail "no 'eunomia list' hint: $(cat "$dir/err")"
+echo "ok: a bad metrics label names the fields, and the CLI hints at 'eunomia list'"

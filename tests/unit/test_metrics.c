@@ -271,12 +271,26 @@ START_TEST(extra_label_fields_refused)
 		ck_assert_int_eq(errno, EINVAL);
 		ck_assert_msg(strstr(eun_last_error(), "metrics label field"), "%s", eun_last_error());
 	}
-	/* The message names the fix. */
+	/* The message names the fix: the fields there are (not the histogram,
+	 * and each once), or the trackers there are; and no CLI command. */
 	{
 		EUN_OPTS(eun_metrics_opts, opts, .label_fields = &bad[0], .n_label_fields = 1);
+		const char *msg;
 
 		ck_assert(!eun_metrics_new(ctx, &opts));
-		ck_assert_msg(strstr(eun_last_error(), "'eunomia list mfix'"), "%s", eun_last_error());
+		msg = eun_last_error();
+		ck_assert_msg(strstr(msg, "its fields: method, code, addr, path, bytes, wait_ns, "
+				     "depth, pages, lat_sum, n, or a header column"), "%s", msg);
+		ck_assert_msg(!strstr(msg, "eunomia "), "%s", msg);
+	}
+	{
+		EUN_OPTS(eun_metrics_opts, opts, .label_fields = &bad[1], .n_label_fields = 1);
+		const char *msg;
+
+		ck_assert(!eun_metrics_new(ctx, &opts));
+		msg = eun_last_error();
+		ck_assert_msg(strstr(msg, "no tracker 'nosuch' is loaded; loaded: mfix"), "%s", msg);
+		ck_assert_msg(!strstr(msg, "eunomia "), "%s", msg);
 	}
 	eun_ctx_free(ctx);
 }

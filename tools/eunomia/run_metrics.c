@@ -18,7 +18,11 @@ int run_metrics_start(struct eun_ctx *ctx, const struct run_opts *o, struct eun_
 	if (!m) {
 		err = -errno;
 		cli_error("%s", library_error(err));
-		return err == -EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
+		if (err != -EINVAL)
+			return CLI_EXIT_RUNTIME;
+		if (o->n_metrics_labels)
+			fprintf(stderr, "Try 'eunomia list TRACKER' for the fields of a tracker.\n");
+		return CLI_EXIT_USAGE;
 	}
 	err = eun_metrics_attach(m);
 	if (!err)
