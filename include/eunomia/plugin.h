@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 #define EUN_PLUGIN_ABI_MAJOR 1
-#define EUN_PLUGIN_ABI_MINOR 1
+#define EUN_PLUGIN_ABI_MINOR 2
 
 /* Name of the one symbol every plugin exports. Its type is eun_plugin_entry_fn. */
 #define EUN_PLUGIN_ENTRY_SYMBOL "eun_plugin_entry"
@@ -105,6 +105,15 @@ struct eun_host {
 	 * named, writes "0x<addr>" and returns -ENOENT. Results are cached
 	 * per context (shared by its trackers) and freed with it. */
 	int (*symbolize)(struct eun_tracker *t, uint32_t pid, uint64_t addr, char *buf, size_t size);
+
+	/* --- ABI 1.2: present when size > offsetof(struct eun_host, set_error_errno) --- */
+	/* set_error() for a failure with a known errno: err is the errno (as
+	 * EPERM, or negative as libbpf returns it; 0 for none). The message
+	 * gets ": " and strerror(err) appended, and if the operation running
+	 * (create, start, stop, ring_fd or collect) then fails, the embedder's
+	 * call returns -err whatever negative value the operation returns. */
+	void (*set_error_errno)(struct eun_tracker *t, int err, const char *fmt, ...)
+		__attribute__((format(printf, 3, 4)));
 };
 
 /*
@@ -169,7 +178,8 @@ EUN_STATIC_ASSERT_(offsetof(struct eun_plugin_desc, name) == 8, "frozen");
 EUN_STATIC_ASSERT_(offsetof(struct eun_plugin_desc, collect) == 112, "ABI 1.0 descriptor layout");
 EUN_STATIC_ASSERT_(sizeof(struct eun_plugin_desc) == 120, "ABI 1.1 descriptor layout");
 EUN_STATIC_ASSERT_(offsetof(struct eun_host, set_collect_interval) == 56, "ABI 1.0 host table layout");
-EUN_STATIC_ASSERT_(sizeof(struct eun_host) == 80, "ABI 1.1 host table layout");
+EUN_STATIC_ASSERT_(offsetof(struct eun_host, set_error_errno) == 80, "ABI 1.1 host table layout");
+EUN_STATIC_ASSERT_(sizeof(struct eun_host) == 88, "ABI 1.2 host table layout");
 #endif
 
 /* Mark the entry point so it is exported even with -fvisibility=hidden. */

@@ -58,6 +58,7 @@ struct eun_tracker {
 	void *decode_buf;             /* plugin->max_record bytes when decode is set */
 	uint64_t events, decode_errors;
 	int cb_status;                /* negative listener return seen during a drain */
+	int op_errno;                 /* given to host->set_error_errno() by the running operation */
 	uint32_t collect_interval_ms; /* 0: collect() only at stop */
 	int64_t next_collect_ms;      /* CLOCK_MONOTONIC deadline while running */
 };
@@ -104,6 +105,17 @@ EUN_HIDDEN int plugin_discover(const char *opt_path, bool no_default,
 			       int (*add)(void *cookie, struct eun_plugin *p), void *cookie);
 /* Add an opened plugin to ctx; -EEXIST if the name is taken. */
 EUN_HIDDEN int ctx_add_plugin(struct eun_ctx *ctx, struct eun_plugin *p);
+
+/* Run `call`, an operation of t's plugin returning int, and give what the
+ * embedder's call returns for it: on failure the errno the plugin gave
+ * host->set_error_errno() meanwhile, if any, else what it returned. */
+#define PLUGIN_OP(t, call)                                                      \
+	({                                                                     \
+		int op_ret_;                                                   \
+		(t)->op_errno = 0;                                             \
+		op_ret_ = (call);                                              \
+		op_ret_ < 0 && (t)->op_errno ? -(t)->op_errno : op_ret_;      \
+	})
 
 /* ---- config (config.c) ---- */
 

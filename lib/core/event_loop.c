@@ -29,7 +29,9 @@ int event_loop_add(struct eun_tracker *t)
 	/* Validation guarantees event types come from a ring, collect() or both. */
 	if (!t->plugin->desc->n_event_types || !t->plugin->desc->ring_fd)
 		return 0;
-	fd = t->plugin->desc->ring_fd(t->state);
+	fd = PLUGIN_OP(t, t->plugin->desc->ring_fd(t->state));
+	if (fd < 0 && t->op_errno)
+		return fd; /* the plugin said why */
 	if (fd < 0)
 		return set_error(EBADF, "tracker '%s': ring_fd() gave no ring buffer after start()", name);
 	t->rb = ring_reader_new(fd);
@@ -68,7 +70,7 @@ int event_loop_collect(struct eun_tracker *t)
 	/* Any text left now is an earlier failure's (a decode error in the same
 	 * consume): it must not pass for what collect() says. */
 	clear_error();
-	err = t->plugin->collect(t->state);
+	err = PLUGIN_OP(t, t->plugin->collect(t->state));
 	if (t->collect_interval_ms) {
 		int64_t now = monotonic_ms();
 

@@ -32,6 +32,23 @@ static void host_set_error(struct eun_tracker *t, const char *fmt, ...)
 	set_error(EINVAL, "tracker '%s': %s", t->plugin->desc->name, msg);
 }
 
+static void host_set_error_errno(struct eun_tracker *t, int err, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (err < 0)
+		err = -err;
+	t->op_errno = err;
+	if (err)
+		set_error(err, "tracker '%s': %s: %s", t->plugin->desc->name, msg, strerror(err));
+	else
+		set_error(EINVAL, "tracker '%s': %s", t->plugin->desc->name, msg);
+}
+
 static const char *host_config_str(struct eun_tracker *t, const char *key)
 {
 	const struct config_value *cv = config_find(t, key);
@@ -148,4 +165,5 @@ const struct eun_host core_host = {
 	.set_collect_interval = host_set_collect_interval,
 	.emit = host_emit,
 	.symbolize = host_symbolize,
+	.set_error_errno = host_set_error_errno,
 };

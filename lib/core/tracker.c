@@ -78,7 +78,7 @@ struct eun_tracker *eun_tracker_new(struct eun_ctx *ctx, const char *name,
 	if (!err && p->desc->decode && !(t->decode_buf = calloc(1, p->max_record)))
 		err = set_error(ENOMEM, "out of memory");
 	if (!err) {
-		err = p->desc->create(t, &core_host, &t->state);
+		err = PLUGIN_OP(t, p->desc->create(t, &core_host, &t->state));
 		if (err >= 0 && !t->state)
 			err = set_error(EINVAL, "tracker '%s': create() succeeded without an instance",
 					name);
@@ -135,7 +135,7 @@ int eun_tracker_start(struct eun_tracker *t)
 	clear_error();
 	if ((err = tracker_start_check(t)))
 		return err < 0 ? err : 0;
-	return tracker_start_finish(t, t->plugin->desc->start(t->state));
+	return tracker_start_finish(t, PLUGIN_OP(t, t->plugin->desc->start(t->state)));
 }
 
 /* True during a delivery of t's context, when t's work must wait: mark it. */
@@ -190,7 +190,7 @@ int eun_tracker_stop(struct eun_tracker *t)
 	if (t->plugin->collect && (err = event_loop_collect(t)) < 0)
 		log_msg(EUN_LOG_WARN, "tracker '%s': final collect: %s", t->plugin->desc->name,
 			eun_last_error());
-	err = t->plugin->desc->stop(t->state);
+	err = PLUGIN_OP(t, t->plugin->desc->stop(t->state));
 	event_loop_remove(t);
 	t->st = EUN_TRACKER_STOPPED;
 	bus_tracker_stopped(&t->ctx->listeners, t);

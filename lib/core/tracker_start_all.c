@@ -31,7 +31,7 @@ struct start_queue {
 static void run_job(struct start_job *job)
 {
 	clear_error();
-	job->err = job->t->plugin->desc->start(job->t->state);
+	job->err = PLUGIN_OP(job->t, job->t->plugin->desc->start(job->t->state));
 	if (job->err < 0)
 		snprintf(job->error, sizeof(job->error), "%s", eun_last_error());
 }

@@ -59,11 +59,18 @@ struct abi_layout_entry {
 	ABI_OFF(eun_host, set_collect_interval), ABI_OFF(eun_host, emit),      \
 	ABI_OFF(eun_host, symbolize)
 
+/* Every member of ABI 1.2: 1.1 plus what 1.2 appended. */
+#define ABI_LAYOUT_1_2_ENTRIES                                                 \
+	ABI_LAYOUT_1_1_ENTRIES, ABI_OFF(eun_host, set_error_errno)
+
 /* The same table built from the frozen v1.0 headers (layout_v1_0.c). */
 extern const struct abi_layout_entry abi_layout_v1_0[];
 extern const size_t abi_layout_v1_0_count;
 /* And from the frozen v1.1 headers (layout_v1_1.c). */
 extern const struct abi_layout_entry abi_layout_v1_1[];
 extern const size_t abi_layout_v1_1_count;
+/* And from the frozen v1.2 headers (layout_v1_2.c). */
+extern const struct abi_layout_entry abi_layout_v1_2[];
+extern const size_t abi_layout_v1_2_count;
 
 #endif /* EUN_TEST_ABI_LAYOUT_H */

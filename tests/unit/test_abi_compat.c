@@ -1,23 +1,28 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
  * Plugin ABI compatibility: a plugin built against the frozen 1.0 headers
- * loads and renders in the current core, and the current headers keep
- * every 1.0 and 1.1 member where those versions put it. (The 1.1 fixture
- * plugin is exercised by test_collect.c.)
+ * loads and renders in the current core, one built against the frozen 1.2
+ * headers gets its errors to the embedder with their errno, a 1.1 plugin
+ * still loads, and the current headers keep every 1.0, 1.1 and 1.2 member
+ * where those versions put it. (The 1.1 fixture plugin is exercised by
+ * test_collect.c.)
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <eunomia/plugin.h>
 
 #include "abi_v1_0.h"
+#include "abi_v1_2.h"
 #include "helpers.h"
 #include "json_check.h"
 #include "layout.h"
 
 static const struct abi_layout_entry layout_now_1_0[] = { ABI_LAYOUT_1_0_ENTRIES };
 static const struct abi_layout_entry layout_now_1_1[] = { ABI_LAYOUT_1_1_ENTRIES };
+static const struct abi_layout_entry layout_now_1_2[] = { ABI_LAYOUT_1_2_ENTRIES };
 
 /* Every member a frozen table measured is where it was; sized structs may only grow. */
 static void check_layout(const struct abi_layout_entry *frozen, size_t n_frozen,
@@ -36,6 +41,13 @@ static void check_layout(const struct abi_layout_entry *frozen, size_t n_frozen,
 				      old->value, now[i].value);
 	}
 }
+
+START_TEST(current_headers_keep_1_2_layout)
+{
+	check_layout(abi_layout_v1_2, abi_layout_v1_2_count, layout_now_1_2,
+		     sizeof(layout_now_1_2) / sizeof(layout_now_1_2[0]));
+}
+END_TEST
 
 START_TEST(current_headers_keep_1_1_layout)
 {
@@ -160,6 +172,103 @@ START_TEST(v1_0_config_checked_by_core)
 }
 END_TEST
 
+/* A context with the 1.2 fixture loaded by path, and the 1.1 one discovered. */
+static struct eun_ctx *v1_2_ctx(void)
+{
+	struct eun_ctx *ctx = fixture_ctx();
+
+	ck_assert_msg(eun_ctx_load_plugin(ctx, EUN_TEST_ABI_V1_2) == 0, "%s", eun_last_error());
+	return ctx;
+}
+
+static struct eun_tracker *v1_2_tracker(struct eun_ctx *ctx, const char *fail)
+{
+	struct eun_config_entry e = { "fail", fail };
+	EUN_OPTS(eun_tracker_opts, opts, .config = &e, .n_config = 1);
+
+	return eun_tracker_new(ctx, ABI_V1_2_NAME, &opts);
+}
+
+START_TEST(v1_2_and_v1_1_plugins_load)
+{
+	struct eun_ctx *ctx = v1_2_ctx();
+	unsigned major = 9, minor = 9;
+	struct eun_tracker *t;
+
+	eun_plugin_built_abi(eun_plugin_find(ctx, ABI_V1_2_NAME), &major, &minor);
+	ck_assert_uint_eq(major, 1);
+	ck_assert_uint_eq(minor, 2);
+	/* A plugin built for 1.1 (a host table without set_error_errno) still
+	 * loads and runs next to it. */
+	eun_plugin_built_abi(eun_plugin_find(ctx, "abi_v1_1"), &major, &minor);
+	ck_assert_uint_eq(minor, 1);
+	ck_assert_msg(eun_tracker_new(ctx, "abi_v1_1", NULL), "%s", eun_last_error());
+	t = v1_2_tracker(ctx, "");
+	ck_assert_msg(t, "%s", eun_last_error());
+	ck_assert_int_eq(eun_tracker_start(t), 0);
+	usleep(3000);
+	ck_assert_int_ge(eun_ctx_consume(ctx), 1);
+	eun_ctx_free(ctx);
+}
+END_TEST
+
+/* create() gives EACCES to set_error_errno() and returns -1 (-EPERM). */
+START_TEST(v1_2_create_error_carries_errno)
+{
+	struct eun_ctx *ctx = v1_2_ctx();
+
+	errno = 0;
+	ck_assert_ptr_null(v1_2_tracker(ctx, ABI_V1_2_FAIL_CREATE));
+	ck_assert_int_eq(errno, EACCES);
+	ck_assert_str_eq(eun_last_error(), "tracker 'abi_v1_2': abi_v1_2: create fails as asked: "
+			 "Permission denied");
+	/* With err 0 the message has no errno, and the return value stands. */
+	errno = 0;
+	ck_assert_ptr_null(v1_2_tracker(ctx, ABI_V1_2_FAIL_CREATE_NO_ERRNO));
+	ck_assert_int_eq(errno, ECANCELED);
+	ck_assert_str_eq(eun_last_error(), "tracker 'abi_v1_2': abi_v1_2: create fails as asked, "
+			 "errno unknown");
+	eun_ctx_free(ctx);
+}
+END_TEST
+
+/* start() gives EMFILE and returns -1: both ways to start return -EMFILE. */
+START_TEST(v1_2_start_error_carries_errno)
+{
+	struct eun_ctx *ctx = v1_2_ctx();
+	struct eun_tracker *t = v1_2_tracker(ctx, ABI_V1_2_FAIL_START);
+	EUN_OPTS(eun_ctx_start_opts, opts, .threads = 2);
+
+	ck_assert_msg(t, "%s", eun_last_error());
+	ck_assert_int_eq(eun_tracker_start(t), -EMFILE);
+	ck_assert_ptr_nonnull(strstr(eun_last_error(), "start fails as asked: Too many open files"));
+	ck_assert_int_eq(eun_tracker_state(t), EUN_TRACKER_FAILED);
+	eun_tracker_free(t);
+
+	/* On the helper threads of eun_ctx_start_trackers(), next to a good one. */
+	ck_assert_ptr_nonnull(v1_2_tracker(ctx, ""));
+	ck_assert_ptr_nonnull(v1_2_tracker(ctx, ABI_V1_2_FAIL_START));
+	ck_assert_int_eq(eun_ctx_start_trackers(ctx, &opts), -EMFILE);
+	ck_assert_ptr_nonnull(strstr(eun_last_error(), "Too many open files"));
+	eun_ctx_free(ctx);
+}
+END_TEST
+
+/* collect() gives ENOSPC (negative) and returns -1: the consume returns -ENOSPC. */
+START_TEST(v1_2_collect_error_carries_errno)
+{
+	struct eun_ctx *ctx = v1_2_ctx();
+	struct eun_tracker *t = v1_2_tracker(ctx, ABI_V1_2_FAIL_COLLECT);
+
+	ck_assert_msg(t, "%s", eun_last_error());
+	ck_assert_int_eq(eun_tracker_start(t), 0);
+	usleep(3000);
+	ck_assert_int_eq(eun_ctx_consume(ctx), -ENOSPC);
+	ck_assert_ptr_nonnull(strstr(eun_last_error(), "collect fails as asked: No space left on device"));
+	eun_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *abi_suite(void)
 {
 	Suite *s = suite_create("abi_compat");
@@ -167,6 +276,11 @@ static Suite *abi_suite(void)
 
 	tcase_add_test(tc, current_headers_keep_1_0_layout);
 	tcase_add_test(tc, current_headers_keep_1_1_layout);
+	tcase_add_test(tc, current_headers_keep_1_2_layout);
+	tcase_add_test(tc, v1_2_and_v1_1_plugins_load);
+	tcase_add_test(tc, v1_2_create_error_carries_errno);
+	tcase_add_test(tc, v1_2_start_error_carries_errno);
+	tcase_add_test(tc, v1_2_collect_error_carries_errno);
 	tcase_add_test(tc, v1_0_plugin_loads);
 	tcase_add_test(tc, v1_0_plugin_renders);
 	tcase_add_test(tc, v1_0_decode_drop_and_refuse);

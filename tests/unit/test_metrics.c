@@ -111,6 +111,7 @@ START_TEST(exposition_exact_lines)
 	struct mfix_req r;
 	struct mfx x;
 	char build[128];
+	unsigned abi_major = 0, abi_minor = 0;
 
 	mfx_open(&x, NULL);
 	req_fill(&r, "GET", 200);
@@ -120,8 +121,9 @@ START_TEST(exposition_exact_lines)
 	inject(&x, &r, sizeof(r));
 	mfx_render(&x);
 
-	snprintf(build, sizeof(build), "eunomia_build_info{version=\"%s\",plugin_abi=\"1.1\"} 1",
-		 eun_version());
+	eun_plugin_abi_version(&abi_major, &abi_minor);
+	snprintf(build, sizeof(build), "eunomia_build_info{version=\"%s\",plugin_abi=\"%u.%u\"} 1",
+		 eun_version(), abi_major, abi_minor);
 	assert_line(x.text, build);
 	assert_line(x.text, "# TYPE eunomia_events_total counter");
 	assert_line(x.text, "eunomia_events_total{tracker=\"mfix\",event=\"req\",method=\"GET\","
