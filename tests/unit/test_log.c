@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
-/* The log callback: discovery warnings for bad plugins, plugin messages, restoring the default. */
+/* The log callback: discovery warnings for bad plugins, plugin messages,
+ * restoring the default, and swapping it while helper threads log. */
 #include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <eunomia/plugin.h>
 
 #include "helpers.h"
 
@@ -128,6 +135,159 @@ START_TEST(set_log_fn_returns_previous)
 }
 END_TEST
 
+/*
+ * The log callback and its cookie are one pair: a message logged while
+ * another thread installs a new pair reaches one callback with its own
+ * cookie, never the old callback with the new cookie. Start-up messages
+ * of eun_ctx_start_trackers() come from its helper threads, so this in-
+ * process plugin logs from start() until the swapping thread has swapped
+ * often enough, while that thread swaps two pairs as fast as it can.
+ */
+struct swap_cookie {
+	const char *name;
+	unsigned long calls; /* under the library's log lock: one message at a time */
+};
+
+static struct swap_cookie cookie_a = { "a", 0 }, cookie_b = { "b", 0 };
+static unsigned long torn, swaps, start_msgs;
+static int stop_swapping;
+
+#define SWAP_TRACKERS 8
+#define SWAPS_WANTED 100000
+#define MSGS_PER_START 200
+
+static void log_a(enum eun_log_level level, const char *msg, void *cookie)
+{
+	struct swap_cookie *c = cookie;
+
+	(void)level;
+	(void)msg;
+	if (c != &cookie_a)
+		torn++;
+	else
+		c->calls++;
+}
+
+static void log_b(enum eun_log_level level, const char *msg, void *cookie)
+{
+	struct swap_cookie *c = cookie;
+
+	(void)level;
+	(void)msg;
+	if (c != &cookie_b)
+		torn++;
+	else
+		c->calls++;
+}
+
+static void *swapper(void *arg)
+{
+	(void)arg;
+	for (unsigned long n = 1; !__atomic_load_n(&stop_swapping, __ATOMIC_ACQUIRE); n++) {
+		if (n & 1)
+			eun_set_log_fn(log_b, &cookie_b);
+		else
+			eun_set_log_fn(log_a, &cookie_a);
+		__atomic_store_n(&swaps, n, __ATOMIC_RELEASE);
+		/* Let the loggers in: the lock is not fair to them. */
+		sched_yield();
+	}
+	return NULL;
+}
+
+struct talker {
+	struct eun_tracker *t;
+	const struct eun_host *host;
+};
+
+static int talker_create(struct eun_tracker *t, const struct eun_host *host, void **state)
+{
+	struct talker *tk = calloc(1, sizeof(*tk));
+
+	if (!tk)
+		return -ENOMEM;
+	tk->t = t;
+	tk->host = host;
+	*state = tk;
+	return 0;
+}
+
+static void talker_destroy(void *state)
+{
+	free(state);
+}
+
+static int talker_start(void *state)
+{
+	struct talker *tk = state;
+
+	for (unsigned i = 0; i < MSGS_PER_START ||
+			     __atomic_load_n(&swaps, __ATOMIC_ACQUIRE) < SWAPS_WANTED; i++) {
+		tk->host->log(tk->t, EUN_PLOG_WARN, "talker: start message %u", i);
+		__atomic_add_fetch(&start_msgs, 1, __ATOMIC_RELAXED);
+		sched_yield(); /* and let the swapper in */
+	}
+	return 0;
+}
+
+static int talker_stop(void *state)
+{
+	(void)state;
+	return 0;
+}
+
+static int talker_collect(void *state)
+{
+	(void)state;
+	return 0;
+}
+
+static const struct eun_event_type talker_types[] = {
+	{ .name = "talk", .id = 1, .record_size = sizeof(struct eun_record_header) },
+};
+static const struct eun_plugin_desc talker_desc = {
+	EUN_PLUGIN_DESC_HEADER("talker"),
+	.version = "1",
+	.description = "logs from start()",
+	.license = "BSD-2-Clause",
+	.event_types = talker_types,
+	.n_event_types = 1,
+	.create = talker_create,
+	.destroy = talker_destroy,
+	.start = talker_start,
+	.stop = talker_stop,
+	.collect = talker_collect,
+};
+
+START_TEST(log_fn_and_cookie_swap_together)
+{
+	EUN_OPTS(eun_ctx_opts, opts, .no_default_path = true);
+	EUN_OPTS(eun_ctx_start_opts, start, .threads = 4);
+	struct eun_ctx *ctx = eun_ctx_new(&opts);
+	pthread_t th;
+
+	ck_assert_ptr_nonnull(ctx);
+	ck_assert_msg(eun_ctx_add_plugin_desc(ctx, &talker_desc) == 0, "%s", eun_last_error());
+	for (int i = 0; i < SWAP_TRACKERS; i++)
+		ck_assert_msg(eun_tracker_new(ctx, "talker", NULL), "%s", eun_last_error());
+	eun_set_log_fn(log_a, &cookie_a);
+	ck_assert_int_eq(pthread_create(&th, NULL, swapper, NULL), 0);
+	ck_assert_msg(eun_ctx_start_trackers(ctx, &start) == 0, "%s", eun_last_error());
+	__atomic_store_n(&stop_swapping, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	eun_set_log_fn(NULL, NULL);
+
+	ck_assert_msg(torn == 0, "%lu messages reached a callback with the other one's cookie", torn);
+	ck_assert_uint_ge(swaps, SWAPS_WANTED);
+	ck_assert_uint_ge(start_msgs, SWAP_TRACKERS * MSGS_PER_START);
+	/* Every message reached one of the pairs, and both pairs got some. */
+	ck_assert_uint_eq(cookie_a.calls + cookie_b.calls, start_msgs);
+	ck_assert_uint_gt(cookie_a.calls, 0);
+	ck_assert_uint_gt(cookie_b.calls, 0);
+	eun_ctx_free(ctx);
+}
+END_TEST
+
 static Suite *log_suite(void)
 {
 	Suite *s = suite_create("log");
@@ -138,6 +298,7 @@ static Suite *log_suite(void)
 	tcase_add_test(tc, clean_discovery_is_quiet);
 	tcase_add_test(tc, plugin_log_reaches_callback);
 	tcase_add_test(tc, set_log_fn_returns_previous);
+	tcase_add_test(tc, log_fn_and_cookie_swap_together);
 	suite_add_tcase(s, tc);
 	return s;
 }
