@@ -91,7 +91,12 @@ static inline int (*plugin_desc_collect(const struct eun_plugin_desc *d))(void *
 		return d->collect;
 	return NULL;
 }
-/* dlopen path, check entry symbol, ABI version and descriptor. */
+/* Before dlopen(): path is a regular file, an ELF shared object for this
+ * machine, covering its segments (plugin_file_check.c). 0 or -errno
+ * (-ENOENT, -EISDIR, -EINVAL for another kind of file, -ENOEXEC for a
+ * bad ELF file) with the error text naming the file and the problem. */
+EUN_HIDDEN int plugin_file_check(const char *path);
+/* Check the file, dlopen it, check entry symbol, ABI version and descriptor. */
 EUN_HIDDEN int plugin_open(const char *path, struct eun_plugin **out);
 /* Wrap an in-process descriptor (checked like a file's) named `where` in messages. */
 EUN_HIDDEN int plugin_from_desc(const struct eun_plugin_desc *d, const char *where,

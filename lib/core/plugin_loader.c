@@ -49,6 +49,8 @@ int plugin_open(const char *path, struct eun_plugin **out)
 	void *dl;
 	int err;
 
+	if ((err = plugin_file_check(path)))
+		return err;
 	dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!dl)
 		return set_error(ENOENT, "cannot load plugin %s: %s", path, dlerror());
