@@ -57,7 +57,7 @@ for cxx in "${cxxs[@]}"; do
 	# entry by its C name, so that name must be exported, and no mangled one.
 	so="$tmp/cxx_words.so"
 	try "$cxx builds the C++ plugin" "$cxx" -std=c++20 "${flags[@]}" "${inc[@]}" -fPIC -shared \
-		-fvisibility=hidden -o "$so" "$src/tests/fixtures/cxx/cxx_words.cpp"
+		-fvisibility=hidden -fvisibility-inlines-hidden -o "$so" "$src/tests/fixtures/cxx/cxx_words.cpp"
 	if [ -f "$so" ]; then
 		syms=$(nm -D --defined-only "$so" | awk '{print $3}')
 		grep -qx eun_plugin_entry <<<"$syms" ||
