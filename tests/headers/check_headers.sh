@@ -25,7 +25,11 @@ try() { # what, then the command
 	fi
 }
 
-headers=(eunomia plugin record schema version)
+# Every installed header, and the generated version.h.
+headers=(version)
+for h in "$src"/include/eunomia/*.h; do
+	headers+=("$(basename "$h" .h)")
+done
 for h in "${headers[@]}"; do
 	# A declaration after the include: an empty translation unit is itself pedantic.
 	printf '#include <eunomia/%s.h>\nint header_check_%s;\n' "$h" "$h" >"$tmp/$h.c"
