@@ -664,6 +664,71 @@ EUN_API int eun_metrics_serve(struct eun_metrics *m, const char *addr);
 /* The TCP port eun_metrics_serve() listens on, or -ENOTCONN when not serving. */
 EUN_API int eun_metrics_port(const struct eun_metrics *m);
 
+/* ---- walking the registry (for exporters other than Prometheus) ------- */
+
+/* What kind of metric a series belongs to. */
+enum eun_metric_kind {
+	EUN_METRIC_COUNTER = 0, /* a running total that never goes down */
+	EUN_METRIC_GAUGE,       /* a current value */
+	EUN_METRIC_HISTOGRAM,   /* counts of values per bucket, their count and sum */
+};
+
+/* One label of a series: both strings valid UTF-8, borrowed for the call. */
+struct eun_metric_label {
+	const char *name;
+	const char *value;
+};
+
+/* One series (label combination) of a metric, as eun_metrics_walk() passes
+ * it; it and everything it points to are valid during the callback only. */
+struct eun_metric_series {
+	size_t sz;            /* sizeof(struct eun_metric_series) in the library: read
+			       * only the members that fit in it */
+	const char *name;     /* the Prometheus name, e.g. "eunomia_events_total" */
+	const char *help;
+	const char *unit;     /* unit of the values: "seconds", "bytes", another
+			       * name ("pages"), or NULL for none */
+	enum eun_metric_kind kind;
+	const struct eun_metric_label *labels;
+	size_t n_labels;
+	/* COUNTER and GAUGE: the value in that unit; value_int holds it
+	 * exactly when is_int (no unit conversion and it fits). */
+	double value;
+	int64_t value_int;
+	bool is_int;
+	/* HISTOGRAM: bucket_counts[i] counts the values above
+	 * upper_bounds[i - 1] (any for i = 0) and at most upper_bounds[i]; the
+	 * last of the n_buckets buckets, above every bound, has none (so there
+	 * are n_buckets - 1 bounds). Not cumulative. count is their total. */
+	size_t n_buckets;
+	const double *upper_bounds;
+	const uint64_t *bucket_counts;
+	uint64_t count;
+	double sum;
+	/* Since when the values count (eun_metrics_new()), epoch ns. */
+	uint64_t start_time_ns;
+	size_t :0;
+};
+
+/* Called for each series; a negative return stops the walk. */
+typedef int (*eun_metrics_walk_fn)(const struct eun_metric_series *s, void *cookie);
+
+/* Call fn for every series of the registry, in the order
+ * eun_metrics_render() writes them, so that the series of one name come
+ * one after the other. The registry stays locked during the walk: fn must
+ * not call eun_metrics_* on m. Any thread. 0, fn's first negative return,
+ * or -EINVAL / -ENOMEM. */
+EUN_API int eun_metrics_walk(struct eun_metrics *m, eun_metrics_walk_fn fn, void *cookie);
+
+/* Set a metric of the embedder's own, without labels, created with help
+ * and kind (COUNTER or GAUGE) on first use and rendered and walked after
+ * the registry's own. name: [a-zA-Z_][a-zA-Z0-9_]*, not one the registry
+ * has; a COUNTER's ends in "_total" and never goes down. Any thread.
+ * 0, -EINVAL (bad name or kind, name taken, a counter going down, the
+ * kind changed) or -ENOMEM. */
+EUN_API int eun_metrics_set(struct eun_metrics *m, const char *name, const char *help,
+			    enum eun_metric_kind kind, uint64_t value);
+
 #ifdef __cplusplus
 }
 #endif

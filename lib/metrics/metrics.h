@@ -109,7 +109,17 @@ struct eun_metrics {
 	size_t scratch_cap;
 	struct metrics_http *http;     /* while serving */
 	struct eun_listener *listener; /* eun_metrics_attach(), else NULL */
+	uint64_t start_ns;             /* epoch ns at eun_metrics_new(): counting starts */
+	struct family **own;           /* n_own label-less families set by the embedder */
+	size_t n_own;
 };
+
+/* The upper bound of log2 slot i in raw units: slot i holds [2^i, 2^(i+1)),
+ * integers, so its largest value is 2^(i+1) - 1. */
+static inline uint64_t slot_upper_bound(size_t i)
+{
+	return i >= 63 ? UINT64_MAX : (UINT64_C(1) << (i + 1)) - 1;
+}
 
 /* ---- naming and units (metrics_naming.c) ---- */
 
@@ -146,6 +156,20 @@ EUN_HIDDEN void family_release(struct family *f);
 
 /* Append the whole registry in text format 0.0.4; call with m->lock held. */
 EUN_HIDDEN void metrics_render_locked(struct eun_metrics *m, struct outbuf *o);
+
+/* ---- families (metrics_registry.c) ---- */
+
+/* True if a family of m, or of em (NULL: none) that is being added, has
+ * this name, or the registry keeps it for itself; m->lock held. */
+EUN_HIDDEN bool metrics_name_taken(const struct eun_metrics *m, const struct event_metrics *em,
+				   const char *name);
+
+/* ---- the embedder's own metrics (metrics_own.c) ---- */
+
+/* The embedder's family called name, or NULL; m->lock held. */
+EUN_HIDDEN struct family *metrics_own_find(const struct eun_metrics *m, const char *name);
+/* Free them all. */
+EUN_HIDDEN void metrics_own_free(struct eun_metrics *m);
 
 /* ---- HTTP server (metrics_http.c) ---- */
 

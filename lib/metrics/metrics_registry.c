@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "metrics/metrics.h"
 
@@ -123,6 +124,7 @@ struct eun_metrics *eun_metrics_new(struct eun_ctx *ctx, const struct eun_metric
 {
 	struct eun_metrics *m;
 	size_t n_extra = OPTS_GET(opts, n_label_fields, 0);
+	struct timespec now;
 	int err;
 
 	clear_error();
@@ -142,6 +144,8 @@ struct eun_metrics *eun_metrics_new(struct eun_ctx *ctx, const struct eun_metric
 		return NULL;
 	}
 	m->ctx = ctx;
+	clock_gettime(CLOCK_REALTIME, &now);
+	m->start_ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 	m->max_series = OPTS_GET(opts, max_series, 0) ?: METRICS_DEFAULT_MAX_SERIES;
 	m->extra = calloc(n_extra ?: 1, sizeof(*m->extra));
 	err = m->extra ? 0 : set_error(ENOMEM, "out of memory");
@@ -173,6 +177,7 @@ void eun_metrics_free(struct eun_metrics *m)
 	free(m->counts);
 	free(m->seen);
 	free(m->scratch);
+	metrics_own_free(m);
 	extra_labels_free(m);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
@@ -231,13 +236,14 @@ static int event_labels(struct eun_metrics *m, struct event_metrics *em)
 	return err;
 }
 
-/* True if a family already has this name (or the registry reserves it). */
-static bool name_taken(const struct eun_metrics *m, const struct event_metrics *em, const char *name)
+bool metrics_name_taken(const struct eun_metrics *m, const struct event_metrics *em, const char *name)
 {
 	for (size_t i = 0; i < sizeof(fixed_names) / sizeof(fixed_names[0]); i++)
 		if (!strcmp(fixed_names[i], name))
 			return true;
-	for (size_t e = 0; e <= m->n_events; e++) {
+	if (metrics_own_find(m, name))
+		return true;
+	for (size_t e = 0; e < m->n_events + (em != NULL); e++) {
 		const struct event_metrics *other = e < m->n_events ? m->events[e] : em;
 
 		for (size_t i = 0; i < other->n_fields; i++)
@@ -313,7 +319,7 @@ static int add_field_family(struct eun_metrics *m, struct event_metrics *em,
 		free(fam);
 		return -ENOMEM;
 	}
-	if (name_taken(m, em, fam->name)) {
+	if (metrics_name_taken(m, em, fam->name)) {
 		log_msg(EUN_LOG_WARN, "metrics: field '%s' of %s/%s would be named %s, which is taken; "
 			"it is not exported (rename the field in the plugin)",
 			f->name, em->tracker, em->et->name, fam->name);

@@ -32,13 +32,6 @@ static void put_sample_name(struct outbuf *o, const char *name, const char *suff
 	outbuf_putc(o, ' ');
 }
 
-/* The upper bound of log2 slot i in raw units: slot i holds [2^i, 2^(i+1)),
- * integers, so its largest value is 2^(i+1) - 1. */
-static uint64_t slot_upper_bound(size_t i)
-{
-	return i >= 63 ? UINT64_MAX : (UINT64_C(1) << (i + 1)) - 1;
-}
-
 /* The _bucket, _sum and _count lines of one histogram series. */
 static void put_histogram(struct outbuf *o, const struct family *f, const struct series *s)
 {
@@ -148,6 +141,10 @@ void metrics_render_locked(struct eun_metrics *m, struct outbuf *o)
 			put_header(o, f->name, f->help, f->kind);
 			put_series(o, f);
 		}
+	}
+	for (size_t i = 0; i < m->n_own; i++) {
+		put_header(o, m->own[i]->name, m->own[i]->help, m->own[i]->kind);
+		put_series(o, m->own[i]);
 	}
 }
 
