@@ -508,6 +508,151 @@ START_TEST(http_address_errors)
 }
 END_TEST
 
+/* What a walk saw: each series as one line "NAME KIND LABELS VALUE". */
+struct walked {
+	char text[16384];
+	size_t len;
+	int n;
+	const char *last_name;
+	bool names_apart; /* a name seen again after another one */
+	char seen[64][128];
+	int n_seen;
+	uint64_t start;
+};
+
+static int walk_cb(const struct eun_metric_series *s, void *cookie)
+{
+	struct walked *w = cookie;
+	size_t room = sizeof(w->text) - w->len;
+	int n;
+
+	ck_assert_uint_ge(s->sz, sizeof(*s));
+	if (!w->last_name || strcmp(w->last_name, s->name)) {
+		for (int i = 0; i < w->n_seen; i++)
+			w->names_apart |= !strcmp(w->seen[i], s->name);
+		if (w->n_seen < 64)
+			snprintf(w->seen[w->n_seen++], sizeof(w->seen[0]), "%s", s->name);
+	}
+	w->last_name = w->seen[w->n_seen - 1];
+	w->start = s->start_time_ns;
+	n = snprintf(w->text + w->len, room, "%s %d %s", s->name, s->kind, s->unit ? s->unit : "-");
+	for (size_t i = 0; i < s->n_labels; i++)
+		n += snprintf(w->text + w->len + n, room - n, " %s=[%s]", s->labels[i].name,
+			      s->labels[i].value);
+	if (s->kind == EUN_METRIC_HISTOGRAM) {
+		n += snprintf(w->text + w->len + n, room - n, " count=%llu sum=%g",
+			      (unsigned long long)s->count, s->sum);
+		for (size_t i = 0; i + 1 < s->n_buckets; i++)
+			n += snprintf(w->text + w->len + n, room - n, " %g:%llu", s->upper_bounds[i],
+				      (unsigned long long)s->bucket_counts[i]);
+		n += snprintf(w->text + w->len + n, room - n, " inf:%llu",
+			      (unsigned long long)s->bucket_counts[s->n_buckets - 1]);
+	} else if (s->is_int) {
+		n += snprintf(w->text + w->len + n, room - n, " =%lld", (long long)s->value_int);
+	} else {
+		n += snprintf(w->text + w->len + n, room - n, " ~%g", s->value);
+	}
+	n += snprintf(w->text + w->len + n, room - n, "\n");
+	w->len += (size_t)n;
+	w->n++;
+	return 0;
+}
+
+/* Stops the walk at the third series. */
+static int walk_stop(const struct eun_metric_series *s, void *cookie)
+{
+	(void)s;
+	return ++*(int *)cookie == 3 ? -ECANCELED : 0;
+}
+
+START_TEST(walk_gives_typed_series)
+{
+	struct walked w = { .len = 1 };
+	struct mfix_req r;
+	struct mfx x;
+	char line[512];
+	int stopped = 0;
+
+	w.text[0] = '\n';
+	mfx_open(&x, NULL);
+	req_fill(&r, "a\"b\\c\nd", 200);
+	inject(&x, &r, sizeof(r));
+	inject(&x, &r, sizeof(r));
+	ck_assert_int_eq(eun_metrics_walk(x.m, walk_cb, &w), 0);
+	ck_assert_msg(!w.names_apart, "the series of one name are not together:%s", w.text);
+	snprintf(line, sizeof(line), "eunomia_build_info 1 - version=[%s] plugin_abi=[1.1] =1",
+		 eun_version());
+	assert_line(w.text, line);
+	/* Labels come back unescaped, in the order the registry keeps them. */
+	assert_line(w.text, "eunomia_events_total 0 - tracker=[mfix] event=[req] method=[a\"b\\c\nd] "
+			    "code=[200] addr=[10.0.0.7] =2");
+	assert_line(w.text, "eunomia_events_total 0 - tracker=[mfix] event=[tick] =0");
+	assert_line(w.text, "eunomia_kernel_drops_total 0 - tracker=[mfix] =0");
+	assert_line(w.text, "eunomia_mfix_req_bytes_total 0 bytes method=[a\"b\\c\nd] code=[200] "
+			    "addr=[10.0.0.7] =3000");
+	/* A converted value is a double, exact ones are integers; signed gauges stay signed. */
+	assert_line(w.text, "eunomia_mfix_req_wait_seconds_total 0 seconds method=[a\"b\\c\nd] "
+			    "code=[200] addr=[10.0.0.7] ~0.005");
+	assert_line(w.text, "eunomia_mfix_req_depth 1 - method=[a\"b\\c\nd] code=[200] "
+			    "addr=[10.0.0.7] =-3");
+	assert_line(w.text, "eunomia_mfix_req_pages 1 pages method=[a\"b\\c\nd] code=[200] "
+			    "addr=[10.0.0.7] =12");
+	/* Histogram buckets are the slots, not cumulative, bounds in seconds, and
+	 * one last bucket above every bound. */
+	assert_line(w.text, "eunomia_mfix_req_lat_seconds 2 seconds method=[a\"b\\c\nd] code=[200] "
+			    "addr=[10.0.0.7] count=8 sum=0.00044 1e-06:2 3e-06:0 7e-06:0 1.5e-05:4 "
+			    "3.1e-05:0 6.3e-05:0 0.000127:0 0.000255:2 inf:0");
+	ck_assert_uint_gt(w.start, 0);
+	ck_assert_int_eq(eun_metrics_walk(x.m, walk_stop, &stopped), -ECANCELED);
+	ck_assert_int_eq(stopped, 3);
+	ck_assert_int_eq(eun_metrics_walk(NULL, walk_cb, &w), -EINVAL);
+	ck_assert_int_eq(eun_metrics_walk(x.m, NULL, &w), -EINVAL);
+	mfx_close(&x);
+}
+END_TEST
+
+START_TEST(own_metrics_rendered_and_walked)
+{
+	struct walked w = { .len = 1 };
+	struct mfx x;
+
+	w.text[0] = '\n';
+	mfx_open(&x, NULL);
+	ck_assert_int_eq(eun_metrics_set(x.m, "app_sent_total", "Things sent", EUN_METRIC_COUNTER, 5), 0);
+	ck_assert_int_eq(eun_metrics_set(x.m, "app_queue", "Queued now", EUN_METRIC_GAUGE, 9), 0);
+	ck_assert_int_eq(eun_metrics_set(x.m, "app_sent_total", "Things sent", EUN_METRIC_COUNTER, 7), 0);
+	ck_assert_int_eq(eun_metrics_set(x.m, "app_queue", "Queued now", EUN_METRIC_GAUGE, 2), 0);
+	mfx_render(&x);
+	assert_line(x.text, "# HELP app_sent_total Things sent");
+	assert_line(x.text, "# TYPE app_sent_total counter");
+	assert_line(x.text, "app_sent_total 7");
+	assert_line(x.text, "# TYPE app_queue gauge");
+	assert_line(x.text, "app_queue 2");
+	ck_assert_int_eq(eun_metrics_walk(x.m, walk_cb, &w), 0);
+	assert_line(w.text, "app_sent_total 0 - =7");
+	assert_line(w.text, "app_queue 1 - =2");
+
+	/* Refused: a counter going down, a changed kind, bad names, the registry's names. */
+	ck_assert_int_eq(eun_metrics_set(x.m, "app_sent_total", "x", EUN_METRIC_COUNTER, 6), -EINVAL);
+	ck_assert_msg(strstr(eun_last_error(), "go down"), "%s", eun_last_error());
+	ck_assert_int_eq(eun_metrics_set(x.m, "app_queue", "x", EUN_METRIC_COUNTER, 6), -EINVAL);
+	ck_assert_int_eq(eun_metrics_set(x.m, "app_sent_total", "x", EUN_METRIC_GAUGE, 9), -EINVAL);
+	ck_assert_msg(strstr(eun_last_error(), "keeps its kind"), "%s", eun_last_error());
+	ck_assert_int_eq(eun_metrics_set(x.m, "app_count", "x", EUN_METRIC_COUNTER, 1), -EINVAL);
+	ck_assert_msg(strstr(eun_last_error(), "_total"), "%s", eun_last_error());
+	ck_assert_int_eq(eun_metrics_set(x.m, "9lives", "x", EUN_METRIC_GAUGE, 1), -EINVAL);
+	ck_assert_int_eq(eun_metrics_set(x.m, "a-b", "x", EUN_METRIC_GAUGE, 1), -EINVAL);
+	ck_assert_int_eq(eun_metrics_set(x.m, "h", "x", EUN_METRIC_HISTOGRAM, 1), -EINVAL);
+	ck_assert_int_eq(eun_metrics_set(x.m, "eunomia_events_total", "x", EUN_METRIC_COUNTER, 1), -EINVAL);
+	ck_assert_int_eq(eun_metrics_set(x.m, "eunomia_mfix_req_depth", "x", EUN_METRIC_GAUGE, 1), -EINVAL);
+	ck_assert_msg(strstr(eun_last_error(), "registry itself"), "%s", eun_last_error());
+	ck_assert_int_eq(eun_metrics_set(NULL, "a", "x", EUN_METRIC_GAUGE, 1), -EINVAL);
+	mfx_render(&x);
+	assert_line(x.text, "app_sent_total 7");
+	mfx_close(&x);
+}
+END_TEST
+
 START_TEST(promtool_accepts_a_scrape)
 {
 	static const char *const extra[] = { "mfix.path" };
@@ -562,6 +707,8 @@ int main(void)
 	tcase_add_test(tc, decode_errors_after_refresh);
 	tcase_add_test(tc, error_counters_survive_freed_trackers);
 	tcase_add_test(tc, render_snprintf_semantics);
+	tcase_add_test(tc, walk_gives_typed_series);
+	tcase_add_test(tc, own_metrics_rendered_and_walked);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("http");
 	tcase_add_test(tc, http_serves_metrics);
