@@ -16,6 +16,7 @@
 #include "exit_codes.h"
 #include "run_metrics.h"
 #include "run_opts.h"
+#include "run_otlp.h"
 #include "run_outputs.h"
 #include "signals.h"
 #include "tracker_config.h"
@@ -30,8 +31,20 @@ struct run {
 	struct eun_tracker **trackers; /* n_trackers, in the order given */
 	size_t n_trackers;
 	struct run_outputs *outs;      /* the -o outputs, attached to ctx */
-	struct eun_metrics *metrics;   /* --metrics, else NULL */
+	struct eun_metrics *metrics;   /* --metrics or --otlp, else NULL */
+	struct eun_otlp *otlp;         /* --otlp, else NULL */
 };
+
+/* Event callback with --otlp: queue the event for OTLP (the outputs and
+ * the metrics registry have it already). A record the OTLP queue has no
+ * room for is counted there, not an error. */
+static int observe(const struct eun_event *ev, void *cookie)
+{
+	struct run *r = cookie;
+	int err = eun_otlp_observe(r->otlp, ev);
+
+	return err > 0 ? 0 : err;
+}
 
 /* Report that `action` (e.g. "start") failed for tracker `name` with err.
  * libeunomia's messages name the tracker; strerror() is the fallback. */
@@ -210,6 +223,8 @@ static int trace(struct run *r, const struct run_opts *o)
 	};
 	int code;
 
+	if (r->otlp)
+		eun_ctx_set_event_fn(r->ctx, observe, r);
 	code = start_trackers(r);
 	if (code != CLI_EXIT_OK)
 		return code; /* eun_ctx_free() stops the trackers that did start */
@@ -220,6 +235,11 @@ static int trace(struct run *r, const struct run_opts *o)
 	code = stop_trackers(r, code);
 	code = run_outputs_close(r->outs, code);
 	r->outs = NULL;
+	if (r->otlp) {
+		if (r->metrics)
+			(void)eun_metrics_refresh(r->metrics); /* the last drop counts */
+		code = run_otlp_finish(r->otlp, o->stats, code);
+	}
 	return report_stats(r, o->stats, code);
 }
 
@@ -237,10 +257,13 @@ static int run_trackers(const struct global_opts *g, const struct run_opts *o)
 	if (!r.ctx)
 		return CLI_EXIT_RUNTIME;
 	code = create_trackers(&r, o);
-	if (code == CLI_EXIT_OK && o->metrics_addr)
+	if (code == CLI_EXIT_OK && (o->metrics_addr || o->otlp))
 		code = run_metrics_start(r.ctx, o, &r.metrics);
+	if (code == CLI_EXIT_OK && o->otlp)
+		code = run_otlp_start(o, r.metrics, &r.otlp);
 	if (code == CLI_EXIT_OK)
 		code = trace(&r, o);
+	eun_otlp_free(r.otlp); /* before the registry it exports */
 	eun_metrics_free(r.metrics);
 	eun_ctx_free(r.ctx);
 	free(r.trackers);

@@ -40,3 +40,9 @@ void cli_log_install(bool verbose)
 	max_printed_level = verbose ? EUN_LOG_DEBUG : EUN_LOG_WARN;
 	eun_set_log_fn(print_log_message, &max_printed_level);
 }
+
+eun_log_fn cli_log_fn(void **cookie)
+{
+	*cookie = &max_printed_level;
+	return print_log_message;
+}

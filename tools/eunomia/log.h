@@ -5,8 +5,14 @@
 
 #include <stdbool.h>
 
+#include <eunomia/eunomia.h>
+
 /* Route libeunomia's log to stderr as "eunomia: LEVEL: message": errors
  * and warnings, plus informational and debug messages when verbose. */
 void cli_log_install(bool verbose);
+
+/* The callback cli_log_install() installed and its cookie, for libraries
+ * that take a log callback of their own (libeunomia-otlp). */
+eun_log_fn cli_log_fn(void **cookie);
 
 #endif

@@ -8,8 +8,9 @@
 #include "run_opts.h"
 
 /* Create the registry for ctx's trackers with o's --metrics-label fields
- * and serve it on o->metrics_addr. Returns CLI_EXIT_OK with *out set, or the
- * exit status after reporting the problem. */
+ * and serve it on o->metrics_addr if given (--otlp alone exports it over
+ * OTLP only). Returns CLI_EXIT_OK with *out set, or the exit status after
+ * reporting the problem. */
 int run_metrics_start(struct eun_ctx *ctx, const struct run_opts *o, struct eun_metrics **out);
 
 #endif

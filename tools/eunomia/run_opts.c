@@ -29,6 +29,8 @@ enum run_option {
 	OPT_STATS,
 	OPT_METRICS,
 	OPT_METRICS_LABEL,
+	OPT_OTLP,
+	OPT_OTLP_SET,
 	OPT_ROTATE_SIZE,
 	OPT_ROTATE_KEEP,
 	OPT_HELP,
@@ -74,6 +76,13 @@ static void print_run_help(FILE *f)
 	      "      --metrics-label TRACKER.FIELD\n"
 	      "                            also label the metrics with this field (e.g.\n"
 	      "                            tcp.daddr or process.comm); repeatable\n"
+	      "      --otlp [URL]          export events as OpenTelemetry logs and the\n"
+	      "                            metrics over OTLP/HTTP to URL (default\n"
+	      "                            $OTEL_EXPORTER_OTLP_ENDPOINT or\n"
+	      "                            http://127.0.0.1:4318; see docs/otlp.md)\n"
+	      "      --otlp-set KEY=VALUE  an exporter setting (protocol=http/json,\n"
+	      "                            batch_max_items=N, retry_initial_ms=N, ...;\n"
+	      "                            docs/otlp.md lists them); repeatable\n"
 	      "  -h, --help                print this help\n"
 	      "\n", f);
 	exit_codes_print_help(f);
@@ -149,6 +158,34 @@ static int add_metrics_label(struct run_opts *o, const char *arg)
 	}
 	o->metrics_labels = grown;
 	grown[o->n_metrics_labels++] = arg;
+	return CLI_CONTINUE;
+}
+
+/* Add a --otlp-set KEY=VALUE (checked when the exporter is made).
+ * Returns CLI_CONTINUE or the exit status. */
+static int add_otlp_setting(struct run_opts *o, const char *arg)
+{
+	const char **grown = reallocarray(o->otlp_settings, o->n_otlp_settings + 1, sizeof(*grown));
+
+	if (!grown) {
+		cli_error("out of memory");
+		return CLI_EXIT_RUNTIME;
+	}
+	o->otlp_settings = grown;
+	grown[o->n_otlp_settings++] = arg;
+	return CLI_CONTINUE;
+}
+
+/* Take --otlp and its optional URL: --otlp=URL, or --otlp URL when the
+ * next argument looks like a URL (has "://"; the exporter checks it). */
+static int take_otlp(struct run_opts *o, int argc, char *argv[])
+{
+	o->otlp = true;
+	if (optarg) {
+		o->otlp_url = optarg;
+	} else if (optind < argc && strstr(argv[optind], "://")) {
+		o->otlp_url = argv[optind++];
+	}
 	return CLI_CONTINUE;
 }
 
@@ -326,7 +363,7 @@ static int check_setting_trackers(const struct run_opts *o)
 }
 
 /* Handle one option getopt_long() returned. Returns CLI_CONTINUE or the exit status. */
-static int apply_option(struct run_opts *o, int c, char *argv[])
+static int apply_option(struct run_opts *o, int c, int argc, char *argv[])
 {
 	switch (c) {
 	case 'f':
@@ -370,6 +407,10 @@ static int apply_option(struct run_opts *o, int c, char *argv[])
 		return CLI_CONTINUE;
 	case OPT_METRICS_LABEL:
 		return add_metrics_label(o, optarg);
+	case OPT_OTLP:
+		return take_otlp(o, argc, argv);
+	case OPT_OTLP_SET:
+		return add_otlp_setting(o, optarg);
 	case 'h':
 	case OPT_HELP:
 		print_run_help(stdout);
@@ -395,6 +436,8 @@ int run_opts_parse(struct run_opts *o, int argc, char *argv[])
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "metrics-label", required_argument, NULL, OPT_METRICS_LABEL },
+		{ "otlp", optional_argument, NULL, OPT_OTLP },
+		{ "otlp-set", required_argument, NULL, OPT_OTLP_SET },
 		{ "rotate-size", required_argument, NULL, OPT_ROTATE_SIZE },
 		{ "rotate-keep", required_argument, NULL, OPT_ROTATE_KEEP },
 		{ "help", no_argument, NULL, OPT_HELP },
@@ -404,7 +447,7 @@ int run_opts_parse(struct run_opts *o, int argc, char *argv[])
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":f:o:d:p:u:c:h", long_options, NULL)) != -1) {
-		code = apply_option(o, c, argv);
+		code = apply_option(o, c, argc, argv);
 		if (code != CLI_CONTINUE)
 			return code;
 	}
@@ -419,8 +462,10 @@ int run_opts_parse(struct run_opts *o, int argc, char *argv[])
 	if (o->cgroup && o->container)
 		return usage_error("run", "--cgroup and --container both choose the cgroup to "
 				   "trace; give only one");
-	if (o->n_metrics_labels && !o->metrics_addr)
-		return usage_error("run", "--metrics-label needs --metrics HOST:PORT");
+	if (o->n_metrics_labels && !o->metrics_addr && !o->otlp)
+		return usage_error("run", "--metrics-label needs --metrics HOST:PORT or --otlp");
+	if (o->n_otlp_settings && !o->otlp)
+		return usage_error("run", "--otlp-set needs --otlp");
 	code = check_outputs(o);
 	if (code == CLI_CONTINUE)
 		code = check_filter_settings(o);
@@ -436,6 +481,7 @@ void run_opts_free(struct run_opts *o)
 		free(o->settings[i].text);
 	free(o->settings);
 	free(o->metrics_labels);
+	free(o->otlp_settings);
 	free(o->outputs);
 	free(o->trackers);
 	free(o->tracker_list);

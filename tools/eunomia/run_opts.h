@@ -38,6 +38,10 @@ struct run_opts {
 	const char *metrics_addr;      /* --metrics HOST:PORT, NULL: no exporter */
 	const char **metrics_labels;   /* n_metrics_labels --metrics-label TRACKER.FIELD */
 	size_t n_metrics_labels;
+	bool otlp;                     /* --otlp [URL] */
+	const char *otlp_url;          /* its URL, NULL: from the environment or the default */
+	const char **otlp_settings;    /* n_otlp_settings --otlp-set KEY=VALUE */
+	size_t n_otlp_settings;
 };
 
 /* Parse the arguments of `eunomia run` (argv[0] is "run") into o, which
