@@ -85,11 +85,6 @@ void pb_bytes(struct buf *b, unsigned field, const void *p, size_t n)
 	buf_put(b, p, n);
 }
 
-size_t pb_len_field_size(unsigned field, size_t n)
-{
-	return pb_varint_len((uint64_t)field << 3 | PB_LEN) + pb_varint_len(n) + n;
-}
-
 size_t pb_begin(struct buf *b, unsigned field)
 {
 	pb_tag(b, field, PB_LEN);

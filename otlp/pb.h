@@ -33,9 +33,6 @@ void pb_fixed64(struct buf *b, unsigned field, uint64_t v);
 void pb_double(struct buf *b, unsigned field, double v);
 void pb_bytes(struct buf *b, unsigned field, const void *p, size_t n);
 
-/* Bytes a length-delimited field of n content bytes takes, key included. */
-size_t pb_len_field_size(unsigned field, size_t n);
-
 /* Start an embedded message as field `field`; returns where its content
  * starts, for pb_end(). */
 size_t pb_begin(struct buf *b, unsigned field);

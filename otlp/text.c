@@ -114,10 +114,3 @@ void json_put_str(struct buf *b, const char *s, size_t n)
 	}
 	buf_putc(b, '"');
 }
-
-void json_put_key(struct buf *b, const char *key)
-{
-	buf_putc(b, '"');
-	buf_puts(b, key);
-	buf_put(b, "\":", 2);
-}

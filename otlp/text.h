@@ -20,7 +20,4 @@ void utf8_put(struct buf *b, const char *s, size_t n);
  * and control characters escaped. */
 void json_put_str(struct buf *b, const char *s, size_t n);
 
-/* Append "KEY": for a JSON member (KEY needs no escaping). */
-void json_put_key(struct buf *b, const char *key);
-
 #endif
