@@ -201,6 +201,7 @@ int eun_otlp_shutdown(struct eun_otlp *x)
 	otlp_clear_error();
 	if (!x)
 		return otlp_error(EINVAL, "eun_otlp_shutdown: x must not be NULL");
+	otlp_detach(x); /* its queue's last events first */
 	pthread_mutex_lock(&x->lock);
 	if (x->shut_down) {
 		pthread_mutex_unlock(&x->lock);
@@ -244,6 +245,7 @@ int eun_otlp_stats(const struct eun_otlp *x, struct eun_otlp_stats *st)
 	now.queue_items = x->q.items;
 	now.queue_bytes = x->q.bytes;
 	pthread_mutex_unlock(&mx->lock);
+	now.events_dropped_on_bus = otlp_bus_dropped(x);
 	n = st->sz < sizeof(now) ? st->sz : sizeof(now);
 	memcpy((char *)st + sizeof(size_t), (char *)&now + sizeof(size_t), n - sizeof(size_t));
 	return 0;

@@ -38,6 +38,11 @@ struct eun_otlp {
 	struct resource *host;        /* the host's resource, for the metrics (own reference) */
 	pthread_t thread;
 
+	/* eun_otlp_attach()'s listener on the ctx's bus (ctx thread only), and
+	 * what its queue had dropped when it was removed. */
+	struct eun_listener *listener;
+	uint64_t bus_dropped;
+
 	/* The observer's: used by eun_otlp_observe() only, one thread at a time. */
 	struct plans plans;
 	struct buf rec;
@@ -53,5 +58,10 @@ void *otlp_sender_main(void *arg);
 
 /* Free a chain of queue items, dropping their resource references; x->lock held. */
 void otlp_items_free(struct eun_otlp *x, struct qitem *it);
+
+/* Remove eun_otlp_attach()'s listener, if any, keeping its drop count. */
+void otlp_detach(struct eun_otlp *x);
+/* Events the attached listener's queue dropped, so far or until detached. */
+uint64_t otlp_bus_dropped(const struct eun_otlp *x);
 
 #endif

@@ -113,8 +113,18 @@ struct eun_otlp_opts {
  * message names it) and eun_otlp_last_error() saying why. */
 EUN_API struct eun_otlp *eun_otlp_new(const struct eun_otlp_opts *opts);
 
-/* Copy what the OTLP log record of ev needs and queue it; call it from the
- * ctx's event callback (one thread at a time). 1 if queued, 0 if dropped
+/* Attach the exporter to ctx as a listener with a thread and a bounded
+ * queue of its own (of queue_max_items events): every event the ctx
+ * delivers is encoded and queued for OTLP off the polling thread, which
+ * never waits for it; what that queue has no room for is counted in
+ * eun_otlp_stats.events_dropped_on_bus. eun_otlp_shutdown() detaches it
+ * (call it on the ctx's thread then). 0, -EBUSY if attached already, or
+ * -errno. */
+EUN_API int eun_otlp_attach(struct eun_otlp *x, struct eun_ctx *ctx);
+
+/* Copy what the OTLP log record of ev needs and queue it; for an exporter
+ * that is not attached, call it from the ctx's event callback (one thread
+ * at a time). 1 if queued, 0 if dropped
  * because the queue is full (counted), -ESHUTDOWN after
  * eun_otlp_shutdown(), -EINVAL or -ENOMEM. */
 EUN_API int eun_otlp_observe(struct eun_otlp *x, const struct eun_event *ev);
@@ -124,7 +134,8 @@ EUN_API int eun_otlp_observe(struct eun_otlp *x, const struct eun_event *ev);
  * limit) has passed. 0, or -ETIMEDOUT. */
 EUN_API int eun_otlp_flush(struct eun_otlp *x, int timeout_ms);
 
-/* Stop taking records, deliver what is queued (retrying as usual, within
+/* Detach from the ctx (after delivering what its queue holds), stop taking
+ * records, deliver what is queued (retrying as usual, within
  * shutdown_timeout_ms), make a last metrics export and stop the thread.
  * What could not be delivered in time is counted as failed. Call it after
  * the trackers stopped (which delivers their last events). 0, or
@@ -152,6 +163,9 @@ struct eun_otlp_stats {
 	uint64_t queue_bytes;
 	uint64_t queue_max_items;      /* the queue's capacity */
 	uint64_t queue_max_bytes;
+	/* Attached exporters: events the bus could not queue for encoding
+	 * (its listener queue was full), never passed to eun_otlp_observe(). */
+	uint64_t events_dropped_on_bus;
 	size_t :0;
 };
 

@@ -28,8 +28,8 @@ function checkResource(res) {
 	assert.ok(!('container.id' in res), 'a host resource names no container');
 }
 
-for (const protocol of ['protobuf', 'json']) {
-	test('events and metrics over http/' + protocol, async () => {
+for (const [protocol, attach] of [['protobuf', false], ['json', false], ['protobuf', true]]) {
+	test('events and metrics over http/' + protocol + (attach ? ', exporter attached as a listener' : ''), async () => {
 		const dir = tmpdir();
 		const r = await startReceiver();
 		const t0 = Date.now();
@@ -37,7 +37,7 @@ for (const protocol of ['protobuf', 'json']) {
 		const total = Object.values(counts).reduce((a, b) => a + b, 0);
 		const { stats } = await feed(r, ['--opt', 'protocol=' + protocol, '--opt', 'batch_items=64',
 			'--opt', 'batch_timeout_ms=100', '--metrics', '--json-out', path.join(dir, 'events.json'),
-			'--prom-out', path.join(dir, 'metrics.prom'),
+			'--prom-out', path.join(dir, 'metrics.prom'), ...(attach ? ['--attach'] : []),
 			'--events', Object.entries(counts).map(([k, n]) => k + ':' + n).join(',')]);
 		const t1 = Date.now();
 		await r.close();
@@ -45,7 +45,7 @@ for (const protocol of ['protobuf', 'json']) {
 		assert.equal(stats.shutdown, 0, 'shutdown delivered everything in time');
 		assert.equal(stats.received, total);
 		assert.equal(stats.sent, total);
-		for (const c of ['dropped', 'failed', 'rejected', 'points_failed', 'points_rejected'])
+		for (const c of ['dropped', 'failed', 'rejected', 'points_failed', 'points_rejected', 'bus_dropped'])
 			assert.equal(stats[c], 0, c);
 
 		const logs = decoded(r, '/v1/logs');

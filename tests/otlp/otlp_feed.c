@@ -8,7 +8,7 @@
  *
  * usage: otlp_feed --endpoint URL [--opt KEY=VALUE]... [--events KIND:N,...]
  *                  [--rate PER_SECOND] [--metrics] [--flush] [--json-out FILE]
- *                  [--prom-out FILE] FIXTURE_SO...
+ *                  [--prom-out FILE] [--attach] FIXTURE_SO...
  * --opt sets a member of eun_otlp_opts (see set_opt()); --flush calls
  * eun_otlp_flush() after the events, before eun_otlp_shutdown().
  * KIND: alpha, beta (fixture), req, tick (mfix), alert; events are made in
@@ -43,6 +43,7 @@ struct feed {
 	struct eun_metrics *metrics;
 	struct eun_otlp *otlp;
 	FILE *json;
+	bool attached;   /* --attach: exporter and registry are listeners */
 	uint64_t observed, queued, refused;
 	uint64_t alerts; /* alerts made so far: their priorities cycle */
 };
@@ -60,14 +61,16 @@ static int on_event(const struct eun_event *ev, void *cookie)
 	char line[8192];
 	int n;
 
-	if (f->metrics && eun_metrics_observe(f->metrics, ev) < 0)
-		die("eun_metrics_observe", eun_last_error());
-	n = eun_otlp_observe(f->otlp, ev);
-	if (n < 0)
-		die("eun_otlp_observe", eun_otlp_last_error());
 	f->observed++;
-	f->queued += n == 1;
-	f->refused += n == 0;
+	if (!f->attached) {
+		if (f->metrics && eun_metrics_observe(f->metrics, ev) < 0)
+			die("eun_metrics_observe", eun_last_error());
+		n = eun_otlp_observe(f->otlp, ev);
+		if (n < 0)
+			die("eun_otlp_observe", eun_otlp_last_error());
+		f->queued += n == 1;
+		f->refused += n == 0;
+	}
 	if (f->json) {
 		eun_event_to_json(ev, line, sizeof(line));
 		fprintf(f->json, "%s\n", line);
@@ -332,6 +335,7 @@ int main(int argc, char *argv[])
 		{ "flush", no_argument, NULL, 'f' },
 		{ "json-out", required_argument, NULL, 'j' },
 		{ "prom-out", required_argument, NULL, 'p' },
+		{ "attach", no_argument, NULL, 'a' },
 		{ 0 },
 	};
 	EUN_OPTS(eun_otlp_opts, o, .ignore_env = true);
@@ -359,6 +363,7 @@ int main(int argc, char *argv[])
 				die(optarg, strerror(errno));
 			break;
 		case 'p': prom = optarg; break;
+		case 'a': f.attached = true; break;
 		default: die("usage", "see the comment at the top of otlp_feed.c");
 		}
 	}
@@ -381,6 +386,10 @@ int main(int argc, char *argv[])
 	f.otlp = eun_otlp_new(&o);
 	if (!f.otlp)
 		die("eun_otlp_new", eun_otlp_last_error());
+	if (f.attached && eun_otlp_attach(f.otlp, f.ctx) < 0)
+		die("eun_otlp_attach", eun_otlp_last_error());
+	if (f.attached && f.metrics && eun_metrics_attach(f.metrics) < 0)
+		die("eun_metrics_attach", eun_last_error());
 	eun_ctx_set_event_fn(f.ctx, on_event, &f);
 	if (f.metrics && eun_metrics_refresh(f.metrics) < 0)
 		die("eun_metrics_refresh", eun_last_error());
@@ -401,12 +410,13 @@ int main(int argc, char *argv[])
 	       ",\"points_sent\":%" PRIu64 ",\"points_failed\":%" PRIu64
 	       ",\"points_rejected\":%" PRIu64 ",\"requests\":%" PRIu64 ",\"retries\":%" PRIu64
 	       ",\"queue_items\":%" PRIu64 ",\"queue_bytes\":%" PRIu64
-	       ",\"sent_at_flush\":%" PRIu64 ",\"points_sent_at_flush\":%" PRIu64 "}\n",
+	       ",\"sent_at_flush\":%" PRIu64 ",\"points_sent_at_flush\":%" PRIu64
+	       ",\"bus_dropped\":%" PRIu64 "}\n",
 	       f.observed, f.queued, f.refused, frc, rc, st.log_records_received,
 	       st.log_records_sent, st.log_records_dropped, st.log_records_failed,
 	       st.log_records_rejected, st.metric_points_sent, st.metric_points_failed,
 	       st.metric_points_rejected, st.requests, st.retries, st.queue_items, st.queue_bytes,
-	       flushed.log_records_sent, flushed.metric_points_sent);
+	       flushed.log_records_sent, flushed.metric_points_sent, st.events_dropped_on_bus);
 	eun_otlp_free(f.otlp);
 	eun_metrics_free(f.metrics);
 	eun_ctx_free(f.ctx);

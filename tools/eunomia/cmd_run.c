@@ -35,17 +35,6 @@ struct run {
 	struct eun_otlp *otlp;         /* --otlp, else NULL */
 };
 
-/* Event callback with --otlp: queue the event for OTLP (the outputs and
- * the metrics registry have it already). A record the OTLP queue has no
- * room for is counted there, not an error. */
-static int observe(const struct eun_event *ev, void *cookie)
-{
-	struct run *r = cookie;
-	int err = eun_otlp_observe(r->otlp, ev);
-
-	return err > 0 ? 0 : err;
-}
-
 /* Report that `action` (e.g. "start") failed for tracker `name` with err.
  * libeunomia's messages name the tracker; strerror() is the fallback. */
 static void report_tracker_failure(const char *action, const char *name, int err)
@@ -223,8 +212,6 @@ static int trace(struct run *r, const struct run_opts *o)
 	};
 	int code;
 
-	if (r->otlp)
-		eun_ctx_set_event_fn(r->ctx, observe, r);
 	code = start_trackers(r);
 	if (code != CLI_EXIT_OK)
 		return code; /* eun_ctx_free() stops the trackers that did start */
@@ -260,7 +247,7 @@ static int run_trackers(const struct global_opts *g, const struct run_opts *o)
 	if (code == CLI_EXIT_OK && (o->metrics_addr || o->otlp))
 		code = run_metrics_start(r.ctx, o, &r.metrics);
 	if (code == CLI_EXIT_OK && o->otlp)
-		code = run_otlp_start(o, r.metrics, &r.otlp);
+		code = run_otlp_start(r.ctx, o, r.metrics, &r.otlp);
 	if (code == CLI_EXIT_OK)
 		code = trace(&r, o);
 	eun_otlp_free(r.otlp); /* before the registry it exports */

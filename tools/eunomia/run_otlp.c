@@ -121,7 +121,8 @@ static int apply_setting(struct eun_otlp_opts *opts, const char *arg)
 	return CLI_CONTINUE;
 }
 
-int run_otlp_start(const struct run_opts *o, struct eun_metrics *m, struct eun_otlp **out)
+int run_otlp_start(struct eun_ctx *ctx, const struct run_opts *o, struct eun_metrics *m,
+		   struct eun_otlp **out)
 {
 	EUN_OPTS(eun_otlp_opts, opts, .endpoint = o->otlp_url, .metrics = m);
 	struct eun_otlp *x;
@@ -140,6 +141,11 @@ int run_otlp_start(const struct run_opts *o, struct eun_metrics *m, struct eun_o
 		cli_error("--otlp: %s", *eun_otlp_last_error() ? eun_otlp_last_error() : strerror(err));
 		return err == EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
 	}
+	if (eun_otlp_attach(x, ctx) < 0) {
+		cli_error("--otlp: %s", eun_otlp_last_error());
+		eun_otlp_free(x);
+		return CLI_EXIT_RUNTIME;
+	}
 	fprintf(stderr, "eunomia: exporting OTLP to %s\n",
 		o->otlp_url ? o->otlp_url : "the endpoint of $OTEL_EXPORTER_OTLP_* (default "
 		"http://127.0.0.1:4318)");
@@ -155,12 +161,14 @@ int run_otlp_finish(struct eun_otlp *x, bool always, int code)
 	if (eun_otlp_stats(x, &st) < 0)
 		return code;
 	if (always || err || st.log_records_dropped || st.log_records_failed ||
-	    st.log_records_rejected || st.metric_points_failed)
+	    st.log_records_rejected || st.metric_points_failed || st.events_dropped_on_bus)
 		fprintf(stderr, "eunomia: otlp: %" PRIu64 " log records, %" PRIu64 " sent, %" PRIu64
 			" dropped (queue full), %" PRIu64 " failed, %" PRIu64 " rejected; %" PRIu64
 			" metric points sent, %" PRIu64 " failed; %" PRIu64 " requests, %" PRIu64
-			" retries\n", st.log_records_received, st.log_records_sent,
+			" retries; %" PRIu64 " events lost before encoding (its listener queue was "
+			"full)\n", st.log_records_received, st.log_records_sent,
 			st.log_records_dropped, st.log_records_failed, st.log_records_rejected,
-			st.metric_points_sent, st.metric_points_failed, st.requests, st.retries);
+			st.metric_points_sent, st.metric_points_failed, st.requests, st.retries,
+			st.events_dropped_on_bus);
 	return code;
 }

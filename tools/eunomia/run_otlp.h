@@ -10,9 +10,11 @@
 #include "run_opts.h"
 
 /* Create the exporter for o's --otlp URL and --otlp-set settings,
- * exporting the registry m (may be NULL). Returns CLI_EXIT_OK with *out
- * set, or the exit status after reporting the problem. */
-int run_otlp_start(const struct run_opts *o, struct eun_metrics *m, struct eun_otlp **out);
+ * exporting the registry m (may be NULL), and attach it to ctx as a
+ * listener. Returns CLI_EXIT_OK with *out set, or the exit status after
+ * reporting the problem. */
+int run_otlp_start(struct eun_ctx *ctx, const struct run_opts *o, struct eun_metrics *m,
+		   struct eun_otlp **out);
 
 /* Deliver what is queued and the last metrics (eun_otlp_shutdown()), then
  * print the exporter's counters to stderr: always with `always` (--stats),
