@@ -709,6 +709,7 @@ struct eun_metric_series {
 	uint64_t start_time_ns;
 	size_t :0;
 };
+#define EUN_LAST_eun_metric_series start_time_ns
 
 /* Called for each series; a negative return stops the walk. */
 typedef int (*eun_metrics_walk_fn)(const struct eun_metric_series *s, void *cookie);

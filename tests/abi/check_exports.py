@@ -3,11 +3,13 @@
 """What the built libeunomia.so exports, against lib/libeunomia.map and the
 public headers.
 
-  check_exports.py symbols LIB MAP VERSION HEADER_DIR
+  check_exports.py symbols LIB MAP VERSION HEADER...
       nm -D --defined-only LIB equals the map: the same names, each in the
       version node the map puts it in, one node per release, the newest
-      LIBEUNOMIA_<major>.<minor> of VERSION; and the functions the headers
-      declare with EUN_API are exactly those.
+      <PREFIX>_<major>.<minor> of VERSION (PREFIX from the map's first
+      node: LIBEUNOMIA, LIBEUNOMIA_OTLP); and the functions the HEADER
+      files (the library's own public headers) declare with EUN_API are
+      exactly those.
   check_exports.py needed LIB
       readelf -d LIB names no HTTP server nor TLS library among what it
       needs: libmicrohttpd is loaded only by eun_metrics_serve().
@@ -39,22 +41,28 @@ def parse_map(path):
     return nodes
 
 
-def node_version(name):
-    m = re.fullmatch(r'LIBEUNOMIA_(\d+)\.(\d+)', name)
+def node_prefix(name):
+    m = re.fullmatch(r'(LIBEUNOMIA\w*?)_\d+\.\d+', name)
+    return m.group(1) if m else None
+
+
+def node_version(name, prefix='LIBEUNOMIA'):
+    m = re.fullmatch(prefix + r'_(\d+)\.(\d+)', name)
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
-def check_symbols(lib, mapfile, version, header_dir):
+def check_symbols(lib, mapfile, version, *headers):
     nodes = parse_map(mapfile)
     if not nodes:
         fail(f'{mapfile}: no version node')
         return
+    prefix = node_prefix(nodes[0][0]) or 'LIBEUNOMIA'
     in_map = {}
     prev = None
     for name, parent, syms in nodes:
-        v = node_version(name)
+        v = node_version(name, prefix)
         if not v:
-            fail(f'{mapfile}: node {name} is not LIBEUNOMIA_<major>.<minor>')
+            fail(f'{mapfile}: node {name} is not {prefix}_<major>.<minor>')
         if prev and (parent != prev[0]):
             fail(f'{mapfile}: node {name} must inherit {prev[0]}, the release before it')
         if prev and v and prev[1] and v <= prev[1]:
@@ -69,7 +77,7 @@ def check_symbols(lib, mapfile, version, header_dir):
             in_map[s] = name
         prev = (name, v)
     major, minor = version.split('.')[:2]
-    want = f'LIBEUNOMIA_{major}.{minor}'
+    want = f'{prefix}_{major}.{minor}'
     if nodes[-1][0] != want:
         fail(f'{mapfile}: the newest node is {nodes[-1][0]}, but the project version {version} '
              f'needs {want}: add a node for the symbols this release adds')
@@ -82,7 +90,7 @@ def check_symbols(lib, mapfile, version, header_dir):
         if len(parts) < 3:
             continue
         kind, sym = parts[1], parts[2]
-        if kind == 'A' and node_version(sym):
+        if kind == 'A' and node_version(sym, prefix):
             version_defs.add(sym)
             continue
         name, _, ver = sym.partition('@')
@@ -99,7 +107,7 @@ def check_symbols(lib, mapfile, version, header_dir):
              f'{[n for n, _, _ in nodes]}')
 
     declared = set()
-    for h in sorted(Path(header_dir).glob('*.h')):
+    for h in sorted(Path(x) for x in headers):
         text = re.sub(r'/\*.*?\*/', '', h.read_text(), flags=re.S)
         for decl in re.findall(r'\bEUN_API\b([^;{]*?)\(', text):
             if decl.strip().startswith('__attribute__'):
@@ -155,7 +163,7 @@ def check_needed(lib):
 
 
 def main():
-    if len(sys.argv) == 6 and sys.argv[1] == 'symbols':
+    if len(sys.argv) >= 6 and sys.argv[1] == 'symbols':
         check_symbols(*sys.argv[2:])
     elif len(sys.argv) == 3 and sys.argv[1] == 'needed':
         check_needed(sys.argv[2])

@@ -580,8 +580,11 @@ START_TEST(walk_gives_typed_series)
 	inject(&x, &r, sizeof(r));
 	ck_assert_int_eq(eun_metrics_walk(x.m, walk_cb, &w), 0);
 	ck_assert_msg(!w.names_apart, "the series of one name are not together:%s", w.text);
-	snprintf(line, sizeof(line), "eunomia_build_info 1 - version=[%s] plugin_abi=[1.1] =1",
-		 eun_version());
+	unsigned major, minor;
+
+	eun_plugin_abi_version(&major, &minor);
+	snprintf(line, sizeof(line), "eunomia_build_info 1 - version=[%s] plugin_abi=[%u.%u] =1",
+		 eun_version(), major, minor);
 	assert_line(w.text, line);
 	/* Labels come back unescaped, in the order the registry keeps them. */
 	assert_line(w.text, "eunomia_events_total 0 - tracker=[mfix] event=[req] method=[a\"b\\c\nd] "
