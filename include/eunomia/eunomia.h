@@ -259,6 +259,9 @@ struct eun_tracker_stats {
 	uint64_t events;        /* records delivered to the callback */
 	uint64_t kernel_drops;  /* records lost in the kernel (ring buffer full) */
 	uint64_t decode_errors; /* samples refused as malformed */
+	/* records not delivered because they were stamped before the instance
+	 * this one replaced had detached (eun_tracker_replace()) */
+	uint64_t replaced_skipped;
 	size_t :0;
 };
 #define EUN_LAST_eun_tracker_stats decode_errors
@@ -271,6 +274,43 @@ EUN_API int eun_tracker_stats(const struct eun_tracker *t, struct eun_tracker_st
  * plugin dropped it, the callback's value if it was negative, or -errno for
  * a malformed sample (counted as a decode error). */
 EUN_API int eun_tracker_inject(struct eun_tracker *t, const void *raw, size_t len);
+
+/* ---- hot update: two versions of a plugin, one instance after another -- */
+
+/* Load a plugin file like eun_ctx_load_plugin(), except that a plugin of
+ * the same name may be loaded already (a new version of it): from now on
+ * the new one is the one found by name (eun_plugin_find(),
+ * eun_tracker_new()), while the trackers of the older one keep running on
+ * it. Returns the new plugin, or NULL with errno set (as
+ * eun_ctx_load_plugin() would fail) and the error text. */
+EUN_API const struct eun_plugin *eun_ctx_load_plugin_update(struct eun_ctx *ctx, const char *path);
+
+/* Take plugin p off the context's list (eun_plugin_count(), _at(),
+ * _find()); a plugin of the same name loaded before it is found by name
+ * again. Its file stays mapped until eun_ctx_free(), so the schemas of
+ * events copied from it stay valid. 0, -EBUSY while trackers of it exist
+ * (free them first), -ENOENT if p is not on ctx's list. */
+EUN_API int eun_ctx_retire_plugin(struct eun_ctx *ctx, const struct eun_plugin *p);
+
+/* Create an instance of plugin p (one of ctx's, e.g. an older version
+ * that is no longer found by name), as eun_tracker_new() does. NULL with
+ * errno ENOENT if p is not on ctx's list, else as eun_tracker_new(). */
+EUN_API struct eun_tracker *eun_tracker_new_of(struct eun_ctx *ctx, const struct eun_plugin *p,
+					       const struct eun_tracker_opts *opts);
+
+/* Hand over from tracker old to tracker repl (running, of the same
+ * context; typically a new config or a new plugin version for the same
+ * job, started just before): stop old, which delivers its last events,
+ * and from then on drop every record of repl stamped before old's
+ * programs were detached (counted in repl's replaced_skipped). Events
+ * before that instant come from old only, later ones from repl only: no
+ * gap and no event twice, for trackers whose records are stamped when the
+ * kernel event happens. Aggregating trackers (collect()) stamp a record
+ * when it is read, so repl's first records may count the overlap of the
+ * two instances again. old is left STOPPED for the caller to free. 0,
+ * -EINVAL (not running, other contexts, old == repl), -EBUSY during a
+ * delivery of the context, or the error of stopping old. */
+EUN_API int eun_tracker_replace(struct eun_tracker *old, struct eun_tracker *repl);
 
 /* ---- events ----------------------------------------------------------- */
 

@@ -54,6 +54,8 @@ EUN_HIDDEN void libbpf_logs_capture(bool on);
 
 /* Milliseconds on CLOCK_MONOTONIC. */
 EUN_HIDDEN int64_t monotonic_ms(void);
+/* Nanoseconds on CLOCK_BOOTTIME, the clock records are stamped with. */
+EUN_HIDDEN uint64_t boottime_ns(void);
 
 /* ---- output buffer with snprintf semantics (outbuf.c) ---- */
 

@@ -61,11 +61,16 @@ struct eun_tracker {
 	int op_errno;                 /* given to host->set_error_errno() by the running operation */
 	uint32_t collect_interval_ms; /* 0: collect() only at stop */
 	int64_t next_collect_ms;      /* CLOCK_MONOTONIC deadline while running */
+	uint64_t detached_ns;         /* CLOCK_BOOTTIME of the last stop()'s return, 0 if none */
+	uint64_t skip_before_ns;      /* records stamped earlier are dropped (tracker_replace.c) */
+	uint64_t replaced_skipped;    /* records dropped so */
 };
 
 struct eun_ctx {
 	struct eun_plugin **plugins;
 	size_t n_plugins;
+	struct eun_plugin **retired; /* eun_ctx_retire_plugin(): unlisted, closed at free */
+	size_t n_retired;
 	struct eun_tracker **trackers;
 	size_t n_trackers;
 	struct listener_list listeners;
@@ -110,6 +115,9 @@ EUN_HIDDEN int plugin_discover(const char *opt_path, bool no_default,
 			       int (*add)(void *cookie, struct eun_plugin *p), void *cookie);
 /* Add an opened plugin to ctx; -EEXIST if the name is taken. */
 EUN_HIDDEN int ctx_add_plugin(struct eun_ctx *ctx, struct eun_plugin *p);
+/* Append an opened plugin to ctx whatever its name (the newest of a name
+ * is the one found by name). 0 or -ENOMEM. */
+EUN_HIDDEN int ctx_append_plugin(struct eun_ctx *ctx, struct eun_plugin *p);
 
 /* Run `call`, an operation of t's plugin returning int, and give what the
  * embedder's call returns for it: on failure the errno the plugin gave
@@ -154,6 +162,10 @@ EUN_HIDDEN int tracker_start_check(struct eun_tracker *t);
 /* After a plugin's start() returned err: on success add its ring to the event
  * loop and mark it RUNNING, else mark it FAILED. 0 or -errno (text set). */
 EUN_HIDDEN int tracker_start_finish(struct eun_tracker *t, int err);
+/* An instance of plugin p (one of ctx's) with opts: eun_tracker_new() once
+ * the plugin is found. NULL + errno, error text set. */
+EUN_HIDDEN struct eun_tracker *tracker_create(struct eun_ctx *ctx, struct eun_plugin *p,
+					      const struct eun_tracker_opts *opts);
 /* Do the stops and frees asked for during the drain that just ended. */
 EUN_HIDDEN void tracker_run_pending(struct eun_ctx *ctx);
 

@@ -87,6 +87,9 @@ void eun_ctx_free(struct eun_ctx *ctx)
 	for (size_t i = 0; i < ctx->n_plugins; i++)
 		plugin_close(ctx->plugins[i]);
 	free(ctx->plugins);
+	for (size_t i = 0; i < ctx->n_retired; i++)
+		plugin_close(ctx->retired[i]);
+	free(ctx->retired);
 	if (ctx->captured_libbpf)
 		libbpf_logs_capture(false);
 	container_cache_free(ctx->containers);
@@ -98,12 +101,16 @@ void eun_ctx_free(struct eun_ctx *ctx)
 int ctx_add_plugin(struct eun_ctx *ctx, struct eun_plugin *p)
 {
 	const struct eun_plugin *other = eun_plugin_find(ctx, p->desc->name);
-	struct eun_plugin **grown;
 
 	if (other)
 		return set_error(EEXIST, "plugin '%s' (%s) is shadowed by %s, found earlier on the "
 				 "plugin path", p->desc->name, p->path, other->path);
-	grown = realloc(ctx->plugins, (ctx->n_plugins + 1) * sizeof(*grown));
+	return ctx_append_plugin(ctx, p);
+}
+
+int ctx_append_plugin(struct eun_ctx *ctx, struct eun_plugin *p)
+{
+	struct eun_plugin **grown = realloc(ctx->plugins, (ctx->n_plugins + 1) * sizeof(*grown));
 	if (!grown)
 		return set_error(ENOMEM, "out of memory");
 	ctx->plugins = grown;
@@ -162,7 +169,8 @@ const struct eun_plugin *eun_plugin_at(const struct eun_ctx *ctx, size_t i)
 
 const struct eun_plugin *eun_plugin_find(const struct eun_ctx *ctx, const char *name)
 {
-	for (size_t i = 0; name && i < ctx->n_plugins; i++)
+	/* Newest first: eun_ctx_load_plugin_update() may load a name twice. */
+	for (size_t i = ctx->n_plugins; name && i-- > 0;)
 		if (!strcmp(ctx->plugins[i]->desc->name, name))
 			return ctx->plugins[i];
 	errno = ENOENT;

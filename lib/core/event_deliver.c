@@ -74,6 +74,12 @@ int event_deliver(struct eun_tracker *t, const void *rec, size_t len)
 	if (ev.len < ev.type->record_size)
 		return decode_error(t, EBADMSG, "tracker '%s': '%s' record is %zu bytes, the schema "
 				    "needs %u", d->name, ev.type->name, ev.len, ev.type->record_size);
+	/* Stamped before the instance this one replaced had detached: that one
+	 * delivered it already (eun_tracker_replace()). */
+	if (ev.hdr->ts_ns < t->skip_before_ns) {
+		t->replaced_skipped++;
+		return 0;
+	}
 	if (ctx->listeners.depth >= MAX_NESTED_DELIVERIES)
 		return set_error(ELOOP, "tracker '%s': a listener delivered an event while %d "
 				 "deliveries were under way; events that cause events must end",

@@ -126,13 +126,11 @@ static int host_emit(struct eun_tracker *t, const void *rec, size_t len)
 		 * in a VLA: record_size is the plugin's, and may be more than the
 		 * stack holds. malloc() aligns it at least as ring samples are. */
 		void *copy = malloc(len);
-		struct timespec ts;
 
 		if (!copy)
 			return set_error(ENOMEM, "tracker '%s': out of memory emitting a %zu-byte "
 					 "record", t->plugin->desc->name, len);
-		clock_gettime(CLOCK_BOOTTIME, &ts);
-		hdr.ts_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		hdr.ts_ns = boottime_ns();
 		memcpy(copy, rec, len);
 		memcpy(copy, &hdr, sizeof(hdr));
 		n = event_deliver(t, copy, len);

@@ -47,17 +47,11 @@ struct eun_tracker *eun_tracker_new(struct eun_ctx *ctx, const char *name,
 				    const struct eun_tracker_opts *opts)
 {
 	struct eun_plugin *p;
-	struct eun_tracker *t;
 	char names[512];
-	int err;
 
 	clear_error();
 	if (!ctx || !name) {
 		errno = -set_error(EINVAL, "eun_tracker_new: ctx and name are required");
-		return NULL;
-	}
-	if (!OPTS_VALID(opts, eun_tracker_opts)) {
-		errno = EINVAL;
 		return NULL;
 	}
 	p = (struct eun_plugin *)eun_plugin_find(ctx, name);
@@ -65,6 +59,20 @@ struct eun_tracker *eun_tracker_new(struct eun_ctx *ctx, const char *name,
 		join_names(names, sizeof(names), plugin_name_at, ctx, ctx->n_plugins, "none found");
 		errno = -set_error(ENOENT, "unknown tracker '%s'; available: %s (plugins are searched "
 				   "in EUNOMIA_PLUGIN_PATH and %s)", name, names, EUN_PLUGINDIR);
+		return NULL;
+	}
+	return tracker_create(ctx, p, opts);
+}
+
+struct eun_tracker *tracker_create(struct eun_ctx *ctx, struct eun_plugin *p,
+				   const struct eun_tracker_opts *opts)
+{
+	const char *name = p->desc->name;
+	struct eun_tracker *t;
+	int err;
+
+	if (!OPTS_VALID(opts, eun_tracker_opts)) {
+		errno = EINVAL;
 		return NULL;
 	}
 	t = calloc(1, sizeof(*t));
@@ -191,6 +199,8 @@ int eun_tracker_stop(struct eun_tracker *t)
 		log_msg(EUN_LOG_WARN, "tracker '%s': final collect: %s", t->plugin->desc->name,
 			eun_last_error());
 	err = PLUGIN_OP(t, t->plugin->desc->stop(t->state));
+	/* Detached now: what an instance taking over must not deliver again. */
+	t->detached_ns = boottime_ns();
 	event_loop_remove(t);
 	t->st = EUN_TRACKER_STOPPED;
 	bus_tracker_stopped(&t->ctx->listeners, t);
@@ -234,6 +244,7 @@ int eun_tracker_stats(const struct eun_tracker *t, struct eun_tracker_stats *st)
 		.events = t->events,
 		.kernel_drops = bpf_settings_read_drops(t->obj),
 		.decode_errors = t->decode_errors,
+		.replaced_skipped = t->replaced_skipped,
 	};
 
 	clear_error();
