@@ -15,6 +15,7 @@ struct global_opts {
 int cmd_containers(const struct global_opts *g, int argc, char *argv[]);
 int cmd_list(const struct global_opts *g, int argc, char *argv[]);
 int cmd_run(const struct global_opts *g, int argc, char *argv[]);
+int cmd_serve(const struct global_opts *g, int argc, char *argv[]);
 int cmd_version(const struct global_opts *g, int argc, char *argv[]);
 
 #endif

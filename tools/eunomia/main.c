@@ -30,6 +30,7 @@ static const struct command commands[] = {
 	{ "containers", cmd_containers },
 	{ "list", cmd_list },
 	{ "run", cmd_run },
+	{ "serve", cmd_serve },
 	{ "version", cmd_version },
 };
 
@@ -44,6 +45,7 @@ static void print_main_help(FILE *f)
 	      "  containers             list the running containers and their cgroups\n"
 	      "  list [TRACKER]         list the trackers, or describe one\n"
 	      "  run TRACKER[,...]      run trackers and write their events\n"
+	      "  serve [TRACKER,...]    run as a daemon with an HTTP API (docs/control-plane.md)\n"
 	      "  version                print versions and the plugin search path\n"
 	      "\n"
 	      "Global options (before COMMAND):\n"
