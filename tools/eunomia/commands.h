@@ -9,6 +9,11 @@
 struct global_opts {
 	const char *plugin_path; /* --plugin-path, or NULL */
 	bool verbose;            /* -v/--verbose */
+	/* The client of a daemon (remote/): the commands then go to it. */
+	const char *server;      /* --server URL|unix:PATH, or NULL: run here */
+	const char *token_file;  /* --token-file FILE (else $EUNOMIA_TOKEN) */
+	const char *cacert;      /* --cacert FILE: the daemon's CA */
+	const char *cert, *key;  /* --cert FILE --key FILE: a client certificate */
 };
 
 /* Each command gets argv[0] = its own name; returns the exit status. */
@@ -17,5 +22,11 @@ int cmd_list(const struct global_opts *g, int argc, char *argv[]);
 int cmd_run(const struct global_opts *g, int argc, char *argv[]);
 int cmd_serve(const struct global_opts *g, int argc, char *argv[]);
 int cmd_version(const struct global_opts *g, int argc, char *argv[]);
+int cmd_keygen(const struct global_opts *g, int argc, char *argv[]);
+int cmd_sign(const struct global_opts *g, int argc, char *argv[]);
+int cmd_token(const struct global_opts *g, int argc, char *argv[]);
+
+/* A command given with --server: sent to the daemon (remote/remote_cmds.c). */
+int remote_main(const struct global_opts *g, int argc, char *argv[]);
 
 #endif

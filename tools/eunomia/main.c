@@ -17,6 +17,11 @@
 enum global_option {
 	OPT_PLUGIN_PATH = LONG_ONLY_OPTION,
 	OPT_VERBOSE,
+	OPT_SERVER,
+	OPT_TOKEN_FILE,
+	OPT_CACERT,
+	OPT_CERT,
+	OPT_KEY,
 	OPT_HELP,
 };
 
@@ -28,9 +33,12 @@ struct command {
 
 static const struct command commands[] = {
 	{ "containers", cmd_containers },
+	{ "keygen", cmd_keygen },
 	{ "list", cmd_list },
 	{ "run", cmd_run },
 	{ "serve", cmd_serve },
+	{ "sign", cmd_sign },
+	{ "token", cmd_token },
 	{ "version", cmd_version },
 };
 
@@ -47,12 +55,23 @@ static void print_main_help(FILE *f)
 	      "  run TRACKER[,...]      run trackers and write their events\n"
 	      "  serve [TRACKER,...]    run as a daemon with an HTTP API (docs/control-plane.md)\n"
 	      "  version                print versions and the plugin search path\n"
+	      "  keygen PREFIX          make an Ed25519 key pair for signing plugins\n"
+	      "  sign --key KEY FILE    write FILE.sig, a detached signature of FILE\n"
+	      "  token add FILE NAME ROLE  add a bearer token to a tokens file\n"
+	      "\n"
+	      "With --server, these go to a daemon: list [TRACKER], run TRACKER [OPTIONS],\n"
+	      "stop ID, set ID KEY=VALUE..., status, events [OPTIONS], load-plugin FILE,\n"
+	      "outputs, output-add [FORMAT:]PATH, output-rm ID, whoami.\n"
 	      "\n"
 	      "Global options (before COMMAND):\n"
 	      "      --plugin-path DIRS  colon-separated directories searched for\n"
 	      "                          plugins before $EUNOMIA_PLUGIN_PATH and the\n"
 	      "                          installed plugin directory\n"
 	      "  -v, --verbose           also print informational and debug messages\n"
+	      "      --server URL|unix:PATH  send the command to an 'eunomia serve' daemon\n"
+	      "      --token-file FILE   its bearer token (else $EUNOMIA_TOKEN)\n"
+	      "      --cacert FILE, --cert FILE, --key FILE  TLS: the daemon's CA, our\n"
+	      "                          client certificate and key\n"
 	      "  -h, --help              print this help\n"
 	      "\n"
 	      "Run 'eunomia COMMAND --help' for the options of a command.\n"
@@ -66,6 +85,11 @@ static int parse_global_args(struct global_opts *g, int argc, char *argv[])
 	static const struct option long_options[] = {
 		{ "plugin-path", required_argument, NULL, OPT_PLUGIN_PATH },
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ "server", required_argument, NULL, OPT_SERVER },
+		{ "token-file", required_argument, NULL, OPT_TOKEN_FILE },
+		{ "cacert", required_argument, NULL, OPT_CACERT },
+		{ "cert", required_argument, NULL, OPT_CERT },
+		{ "key", required_argument, NULL, OPT_KEY },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ 0 },
 	};
@@ -81,6 +105,21 @@ static int parse_global_args(struct global_opts *g, int argc, char *argv[])
 		case OPT_VERBOSE:
 			g->verbose = true;
 			break;
+		case OPT_SERVER:
+			g->server = optarg;
+			break;
+		case OPT_TOKEN_FILE:
+			g->token_file = optarg;
+			break;
+		case OPT_CACERT:
+			g->cacert = optarg;
+			break;
+		case OPT_CERT:
+			g->cert = optarg;
+			break;
+		case OPT_KEY:
+			g->key = optarg;
+			break;
 		case 'h':
 		case OPT_HELP:
 			print_main_help(stdout);
@@ -90,7 +129,7 @@ static int parse_global_args(struct global_opts *g, int argc, char *argv[])
 		}
 	}
 	if (optind == argc)
-		return usage_error(NULL, "no command given (containers, list, run or version)");
+		return usage_error(NULL, "no command given (containers, list, run, serve or version)");
 	return CLI_CONTINUE;
 }
 
@@ -113,8 +152,10 @@ int main(int argc, char *argv[])
 #endif
 	cli_log_install(g.verbose);
 	name = argv[optind];
+	if (g.server)
+		return remote_main(&g, argc - optind, argv + optind);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return commands[i].run(&g, argc - optind, argv + optind);
-	return usage_error(NULL, "unknown command '%s' (containers, list, run or version)", name);
+	return usage_error(NULL, "unknown command '%s' (containers, keygen, list, run, serve, sign, token or version)", name);
 }
