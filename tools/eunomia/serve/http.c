@@ -63,7 +63,6 @@ struct http_req {
 	bool responded;     /* a response is queued */
 	struct job job;
 	bool job_posted, job_done;
-	struct stream_client *stream;
 };
 
 /* ---- responses ----------------------------------------------------- */
@@ -265,27 +264,26 @@ static void stream_resume(void *conn)
 	MHD_resume_connection(conn);
 }
 
+/* The response owns the client: it may outlive the request (libmicrohttpd
+ * reports the request completed before it destroys the response). */
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 {
-	struct http_req *r = cls;
 	ssize_t n;
 
 	(void)pos;
-	n = stream_client_read(r->stream, buf, max);
+	n = stream_client_read(cls, buf, max);
 	return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : n;
 }
 
 static void stream_free(void *cls)
 {
-	struct http_req *r = cls;
-
-	stream_client_free(r->stream);
-	r->stream = NULL;
+	stream_client_free(cls);
 }
 
 static enum MHD_Result start_stream(struct http_req *r)
 {
 	struct serve *s = r->hd->h->s;
+	struct stream_client *client;
 	struct stream_request req;
 	struct MHD_Response *resp;
 	enum MHD_Result ret;
@@ -295,16 +293,15 @@ static enum MHD_Result start_stream(struct http_req *r)
 			      "event streams are off");
 	if (api_stream_request(&r->rq, &req, &r->call.rs))
 		return queue(r, &r->call.rs);
-	r->stream = stream_client_new(s->ring, &req, stream_suspend, stream_resume, r->conn);
-	if (!r->stream)
+	client = stream_client_new(s->ring, &req, stream_suspend, stream_resume, r->conn);
+	if (!client)
 		return refuse(r, 503, "too_many_streams", "close another stream or raise "
 			      "--max-streams", "%u event streams are open already",
 			      s->cfg->max_streams);
-	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, stream_read, r,
-						 stream_free);
+	resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, stream_read,
+						 client, stream_free);
 	if (!resp) {
-		stream_client_free(r->stream);
-		r->stream = NULL;
+		stream_client_free(client);
 		return MHD_NO;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
@@ -429,8 +426,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			conn_request_started(hd->h->conns, r->ci);
 		return begin(r, url, method);
 	}
-	if (r->responded)
-		return MHD_YES; /* a refusal is queued; the body is not wanted */
+	if (r->responded) {
+		*upload_size = 0; /* a refusal is queued; the body is not wanted */
+		return MHD_YES;
+	}
 	if (*upload_size) {
 		bool ok = append_body(r, upload, *upload_size);
 
