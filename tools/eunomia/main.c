@@ -157,5 +157,6 @@ int main(int argc, char *argv[])
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return commands[i].run(&g, argc - optind, argv + optind);
-	return usage_error(NULL, "unknown command '%s' (containers, keygen, list, run, serve, sign, token or version)", name);
+	return usage_error(NULL, "unknown command '%s' (containers, keygen, list, run, serve, sign, "
+			   "token or version)", name);
 }

@@ -184,6 +184,7 @@ static void emit_line(struct stream_out *so)
 {
 	json_t *j;
 
+	so->line[so->len] = '\0'; /* there is always room for it */
 	fwrite(so->line, 1, so->len, stdout);
 	fputc('\n', stdout);
 	fflush(stdout);
@@ -212,10 +213,11 @@ static size_t stream_chunk(char *data, size_t size, size_t n, void *cookie)
 		return 0;
 	for (size_t i = 0; i < total; i++) {
 		if (data[i] == '\n') {
-			emit_line(so);
+			if (so->len)
+				emit_line(so);
 			continue;
 		}
-		if (so->len + 1 > so->cap) {
+		if (so->len + 2 > so->cap) {
 			size_t cap = so->cap ? so->cap * 2 : 4096;
 			char *grown = realloc(so->line, cap);
 
