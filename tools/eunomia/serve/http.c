@@ -349,8 +349,11 @@ static enum MHD_Result begin(struct http_req *r, const char *url, const char *me
 	if (!r->route)
 		return queue(r, &r->call.rs);
 	r->call.route = r->route;
-	if (!identify(r))
+	if (!identify(r)) {
+		if (r->route->mutating)
+			post_refusal_audit(r, 401, "refused: bad credentials");
 		return MHD_YES;
+	}
 	if (r->rq.who.role < r->route->role) {
 		bool anonymous = !strcmp(r->rq.who.how, "none");
 		char why[160];
