@@ -54,13 +54,13 @@ def check(cond, msg):
 
 
 class Daemon:
-    def __init__(self, name, *args):
+    def __init__(self, name, *args, state=None):
         self.name = name
         self.sock = os.path.join(TMP, name + '.sock')
         self.errpath = os.path.join(TMP, name + '.err')
         self.err = open(self.errpath, 'w')
         self.proc = subprocess.Popen([EUNOMIA, 'serve', '--listen', 'unix:' + self.sock,
-                                      '--state-dir', os.path.join(TMP, name + '-state')] + list(args),
+                                      '--state-dir', os.path.join(TMP, (state or name) + '-state')] + list(args),
                                      stdout=subprocess.DEVNULL, stderr=self.err)
         daemons.append(self)
         self.port = None
@@ -636,6 +636,16 @@ def test_refusals():
     print('ok: a non-loopback listener without TLS and a readable tokens file are refused')
 
 
+def test_restart_keeps_uploads():
+    d = Daemon('again', state='main')
+    st, p, _ = curl(d, 'GET', '/v1/plugins/process')
+    check(st == 200 and '/main-state/plugins/sha256-' in p['path'] and p['sha256'],
+          'after a restart the uploaded process plugin is not the one found: %s' % p.get('path'))
+    check('loaded the uploaded process' in d.log(), 'no boot message: %s' % d.log())
+    d.stop()
+    print('ok: uploads are loaded again at boot')
+
+
 def test_tls():
     def ossl(*a):
         subprocess.run(['openssl'] + list(a), check=True, capture_output=True)
@@ -688,6 +698,7 @@ def main():
         test_cli(d)
         test_abuse(d)
         d.stop()
+        test_restart_keeps_uploads()
         test_signatures()
         test_refusals()
         test_tls()

@@ -343,6 +343,9 @@ static void update_done(struct serve *s, struct api_call *c, struct update *u)
 		json_array_append_new(ids, json_string(u->todo[i]->id));
 	set_status(s, c->param, "", NULL, u->sha);
 	retire_unused(s, c->param);
+	if (plugin_store_set_current(s->store, c->param, eun_plugin_path(u->neu)) < 0)
+		fprintf(stderr, "eunomia serve: cannot record %s as the version of %s to load at "
+			"boot: %s\n", eun_plugin_path(u->neu), c->param, strerror(errno));
 	o = plugin_json(s, u->neu);
 	json_object_set_new(o, "updated", ids);
 	json_object_set_new(o, "signed_by_key", u->signer ? json_integer(u->signer) : json_null());

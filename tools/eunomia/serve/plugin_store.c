@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /* The state directory's plugin files, their ELF check and signatures. */
+#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -291,4 +292,41 @@ int plugin_store_put(const struct plugin_store *ps, const void *data, size_t len
 			    strerror(-rc));
 	}
 	return 0;
+}
+
+int plugin_store_set_current(const struct plugin_store *ps, const char *name, const char *path)
+{
+	char link[PATH_MAX], tmp[PATH_MAX];
+	const char *base = strrchr(path, '/');
+
+	snprintf(link, sizeof(link), "%s/%s.so", ps->dir, name);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.so.new", ps->dir, name);
+	unlink(tmp);
+	if (symlink(base ? base + 1 : path, tmp) < 0 || rename(tmp, link) < 0) {
+		int err = errno;
+
+		unlink(tmp);
+		return -err;
+	}
+	return 0;
+}
+
+void plugin_store_each_current(const struct plugin_store *ps,
+			       void (*load)(void *cookie, const char *path), void *cookie)
+{
+	DIR *d = opendir(ps->dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char path[PATH_MAX];
+		size_t len = strlen(e->d_name);
+
+		/* NAME.so links only: the stored files are sha256-HEX.so. */
+		if (e->d_type != DT_LNK || len < 4 || strcmp(e->d_name + len - 3, ".so"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", ps->dir, e->d_name);
+		load(cookie, path);
+	}
+	if (d)
+		closedir(d);
 }

@@ -36,4 +36,13 @@ int plugin_store_check(const struct plugin_store *ps, const void *data, size_t l
 int plugin_store_put(const struct plugin_store *ps, const void *data, size_t len,
 		     char path[PATH_MAX], char sha256[65], char *err, size_t errlen);
 
+/* Record that name's current version is the stored file at path (a
+ * symbolic link DIR/NAME.so, replaced atomically). 0 or -errno. */
+int plugin_store_set_current(const struct plugin_store *ps, const char *name, const char *path);
+
+/* Call load(cookie, path) for each name's current version, as recorded
+ * by plugin_store_set_current() (at boot: uploads survive restarts). */
+void plugin_store_each_current(const struct plugin_store *ps,
+			       void (*load)(void *cookie, const char *path), void *cookie);
+
 #endif

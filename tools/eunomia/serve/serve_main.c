@@ -5,6 +5,7 @@
  * jobs, stop the trackers (their last events reach the outputs), close
  * everything. */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,21 @@ static int start_metrics(struct serve *s)
 	return CLI_EXIT_OK;
 }
 
+/* An upload of an earlier run: loaded as the version found by name. */
+static void load_stored(void *cookie, const char *path)
+{
+	struct serve *s = cookie;
+	char real[PATH_MAX];
+	const struct eun_plugin *p;
+
+	/* By the file's own path, as an upload names it, not the link's. */
+	if (!realpath(path, real) || !(p = eun_ctx_load_plugin_update(s->ctx, real)))
+		cli_warning("uploaded plugin %s is not loaded: %s", path, eun_last_error());
+	else
+		fprintf(stderr, "eunomia serve: loaded the uploaded %s %s\n", eun_plugin_name(p),
+			eun_plugin_version(p) ? eun_plugin_version(p) : "");
+}
+
 static int boot(struct serve *s)
 {
 	const struct serve_config *c = s->cfg;
@@ -75,6 +91,7 @@ static int boot(struct serve *s)
 		cli_error("cannot set up the event streams: %s", eun_last_error());
 		return CLI_EXIT_RUNTIME;
 	}
+	plugin_store_each_current(s->store, load_stored, s);
 	if ((code = start_metrics(s)))
 		return code;
 	for (size_t i = 0; i < c->n_trackers; i++)
