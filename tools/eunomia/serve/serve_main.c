@@ -112,8 +112,9 @@ static int boot(struct serve *s)
 	return CLI_EXIT_OK;
 }
 
-/* One turn: wait for events or jobs, deliver the events, run the jobs. */
-static unsigned turn(struct serve *s)
+/* One turn: wait for events or jobs (not while a job has steps left),
+ * deliver the events, run one step of each job. The jobs left. */
+static unsigned turn(struct serve *s, unsigned pending)
 {
 	struct pollfd pfd[2] = {
 		{ .fd = eun_ctx_fd(s->ctx), .events = POLLIN },
@@ -122,7 +123,7 @@ static unsigned turn(struct serve *s)
 	int n;
 	unsigned left;
 
-	poll(pfd, 2, (int)eun_ctx_max_latency_ms(s->ctx));
+	poll(pfd, 2, pending ? 0 : (int)eun_ctx_max_latency_ms(s->ctx));
 	n = eun_ctx_consume(s->ctx);
 	if (n < 0 && n != -EINTR)
 		ratelog(&s->log, "reading events: %s", eun_last_error());
@@ -141,9 +142,11 @@ static void shutdown_all(struct serve *s)
 	if (s->jobs) {
 		http_quiesce(s);
 		jobs_close(s->jobs);
-		while (turn(s) && serve_now_ms() < deadline)
-			;
-		turn(s);
+		unsigned left = turn(s, 0);
+
+		while (left && serve_now_ms() < deadline)
+			left = turn(s, left);
+		turn(s, 0);
 	}
 	http_stop(s);
 	/* Stopped first: their last events reach the outputs. */
@@ -210,8 +213,10 @@ static int serve_run(const struct global_opts *g, const struct serve_config *c)
 		atomic_store(&s.ready, true);
 		fprintf(stderr, "eunomia serve: ready (%zu tracker(s), %zu output(s))\n",
 			s.n_inst - 1, s.n_outs);
+		unsigned left = 0;
+
 		while (!stop_requested())
-			turn(&s);
+			left = turn(&s, left);
 		fprintf(stderr, "eunomia serve: stopping\n");
 	}
 	shutdown_all(&s);
