@@ -264,7 +264,7 @@ struct eun_tracker_stats {
 	uint64_t replaced_skipped;
 	size_t :0;
 };
-#define EUN_LAST_eun_tracker_stats decode_errors
+#define EUN_LAST_eun_tracker_stats replaced_skipped
 
 /* Fill st (its sz set by the caller, e.g. with EUN_OPTS) with the tracker's counters. 0 or -errno. */
 EUN_API int eun_tracker_stats(const struct eun_tracker *t, struct eun_tracker_stats *st);

@@ -41,11 +41,12 @@ const struct api_pin api_pins[] = {
 	PIN_SIZED(eun_ctx_start_opts, 16, 12),
 	PIN_MEMBER(eun_ctx_start_opts, sz, 0, 8),
 	PIN_MEMBER(eun_ctx_start_opts, threads, 8, 4),
-	PIN_SIZED(eun_tracker_stats, 32, 32),
+	PIN_SIZED(eun_tracker_stats, 40, 40), /* 0.1: 32, 32 */
 	PIN_MEMBER(eun_tracker_stats, sz, 0, 8),
 	PIN_MEMBER(eun_tracker_stats, events, 8, 8),
 	PIN_MEMBER(eun_tracker_stats, kernel_drops, 16, 8),
 	PIN_MEMBER(eun_tracker_stats, decode_errors, 24, 8),
+	PIN_MEMBER(eun_tracker_stats, replaced_skipped, 32, 8), /* 0.2 */
 	PIN_SIZED(eun_container_info, 1632, 1628),
 	PIN_MEMBER(eun_container_info, sz, 0, 8),
 	PIN_MEMBER(eun_container_info, cgroup_id, 8, 8),

@@ -284,8 +284,7 @@ static bool update_load(struct serve *s, struct api_call *c, struct update *u)
 	rc = plugin_store_check(s->store, c->rq->body, c->rq->body_len, sig, &u->signer, err,
 				sizeof(err));
 	if (rc) {
-		api_error(&c->rs, rc == -EACCES ? 403 : 400,
-			  rc == -EACCES ? "bad_signature" : "not_a_plugin", NULL, "%s", err);
+		api_error(&c->rs, 403, "bad_signature", NULL, "%s", err);
 		return false;
 	}
 	if ((rc = plugin_store_put(s->store, c->rq->body, c->rq->body_len, path, u->sha, err,
@@ -311,8 +310,16 @@ static bool update_load(struct serve *s, struct api_call *c, struct update *u)
 				 eun_plugin_name(u->neu), name);
 			eun_ctx_retire_plugin(s->ctx, u->neu);
 		} else {
+			/* The loader checked the file before opening it: not a plugin at all? */
+			bool not_elf = errno == ENOEXEC;
+
 			snprintf(err, sizeof(err), "%s", eun_last_error());
 			unlink(path);
+			if (not_elf) {
+				api_error(&c->rs, 400, "not_a_plugin", "send a shared object built for "
+					  "this machine against <eunomia/plugin.h>", "%s", err);
+				return false;
+			}
 		}
 		set_status(s, name, cur ? "load_error" : "", err, u->sha);
 		api_error(&c->rs, 400, "load_error", "build the plugin against this libeunomia's "

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
-/* The state directory's plugin files, their ELF check and signatures. */
+/* The state directory's plugin files and their signatures. (The file itself
+ * is checked by libeunomia's loader before it is opened.) */
 #include <dirent.h>
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -16,19 +16,6 @@
 
 #include "auth.h"
 #include "plugin_store.h"
-
-#if defined(__x86_64__)
-#define OUR_MACHINE EM_X86_64
-#define OUR_CLASS ELFCLASS64
-#elif defined(__aarch64__)
-#define OUR_MACHINE EM_AARCH64
-#define OUR_CLASS ELFCLASS64
-#elif defined(__i386__)
-#define OUR_MACHINE EM_386
-#define OUR_CLASS ELFCLASS32
-#else
-#error "add this machine's ELF e_machine to plugin_store.c"
-#endif
 
 struct plugin_store {
 	char *dir; /* STATE_DIR/plugins */
@@ -150,68 +137,6 @@ bool plugin_store_requires_signature(const struct plugin_store *ps)
 	return ps->n_keys > 0;
 }
 
-/* Program headers inside the file and each loaded segment's file bytes too. */
-static int check_elf(const unsigned char *d, size_t len, char *err, size_t errlen)
-{
-	uint64_t phoff, off, filesz;
-	unsigned phnum, phentsize, type, machine;
-	bool is64;
-
-	if (len < EI_NIDENT || memcmp(d, ELFMAG, SELFMAG))
-		return fail(err, errlen, EINVAL, "the upload is not an ELF file (a plugin is a shared "
-			    "object built against <eunomia/plugin.h>)");
-	is64 = d[EI_CLASS] == ELFCLASS64;
-	if (d[EI_CLASS] != OUR_CLASS || d[EI_DATA] != ELFDATA2LSB)
-		return fail(err, errlen, EINVAL, "the upload is a %s-bit ELF file; this eunomia runs "
-			    "%d-bit little-endian plugins", d[EI_CLASS] == ELFCLASS64 ? "64" : "32",
-			    OUR_CLASS == ELFCLASS64 ? 64 : 32);
-	if (len < (is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
-		return fail(err, errlen, EINVAL, "the upload is cut short inside its ELF header");
-	if (is64) {
-		const Elf64_Ehdr *h = (const void *)d;
-
-		type = h->e_type, machine = h->e_machine, phoff = h->e_phoff;
-		phnum = h->e_phnum, phentsize = h->e_phentsize;
-	} else {
-		const Elf32_Ehdr *h = (const void *)d;
-
-		type = h->e_type, machine = h->e_machine, phoff = h->e_phoff;
-		phnum = h->e_phnum, phentsize = h->e_phentsize;
-	}
-	if (type != ET_DYN)
-		return fail(err, errlen, EINVAL, "the upload is an ELF %s, not a shared object; build "
-			    "the plugin with -shared", type == ET_EXEC ? "executable" : "object");
-	if (machine != OUR_MACHINE)
-		return fail(err, errlen, EINVAL, "the upload is built for ELF machine %u; this host "
-			    "is machine %u: build the plugin for this architecture", machine,
-			    OUR_MACHINE);
-	if (phentsize != (is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)) || !phnum ||
-	    phoff > len || (uint64_t)phnum * phentsize > len - phoff)
-		return fail(err, errlen, EINVAL, "the upload's program headers lie outside the file: "
-			    "it is cut short or damaged");
-	for (unsigned i = 0; i < phnum; i++) {
-		const unsigned char *ph = d + phoff + (uint64_t)i * phentsize;
-
-		if (is64) {
-			const Elf64_Phdr *p = (const void *)ph;
-
-			if (p->p_type != PT_LOAD)
-				continue;
-			off = p->p_offset, filesz = p->p_filesz;
-		} else {
-			const Elf32_Phdr *p = (const void *)ph;
-
-			if (p->p_type != PT_LOAD)
-				continue;
-			off = p->p_offset, filesz = p->p_filesz;
-		}
-		if (off > len || filesz > len - off)
-			return fail(err, errlen, EINVAL, "the upload's loadable segment %u reaches past "
-				    "the end of the file (%zu bytes): it is cut short", i, len);
-	}
-	return 0;
-}
-
 static int check_signature(const struct plugin_store *ps, const void *data, size_t len,
 			   const char *sig_b64, unsigned *signer, char *err, size_t errlen)
 {
@@ -240,13 +165,7 @@ int plugin_store_check(const struct plugin_store *ps, const void *data, size_t l
 		       const char *sig_b64, unsigned *signer, char *err, size_t errlen)
 {
 	*signer = 0;
-	if (ps->n_keys) {
-		int rc = check_signature(ps, data, len, sig_b64, signer, err, errlen);
-
-		if (rc)
-			return rc;
-	}
-	return check_elf(data, len, err, errlen);
+	return ps->n_keys ? check_signature(ps, data, len, sig_b64, signer, err, errlen) : 0;
 }
 
 static int write_all(int fd, const unsigned char *d, size_t len)

@@ -21,12 +21,11 @@ void plugin_store_free(struct plugin_store *ps);
 /* True if signatures are required. */
 bool plugin_store_requires_signature(const struct plugin_store *ps);
 
-/* Check an upload before anything is written: a 64-bit or 32-bit ELF
- * shared object for this machine whose program headers and loaded
- * segments lie within the file; with trusted keys, sig_b64 (base64 of a
- * detached Ed25519 signature over the whole file) must verify with one of
- * them. 0, -EINVAL (not a plugin for this machine) or -EACCES (signature
- * missing or bad), with err set; *signer names the key's line. */
+/* Check an upload before anything is written: with trusted keys, sig_b64
+ * (base64 of a detached Ed25519 signature over the whole file) must verify
+ * with one of them. 0 or -EACCES (signature missing or bad), with err set;
+ * *signer names the key's line. Whether the file is a plugin for this
+ * machine is the loader's check (eun_ctx_load_plugin_update()). */
 int plugin_store_check(const struct plugin_store *ps, const void *data, size_t len,
 		       const char *sig_b64, unsigned *signer, char *err, size_t errlen);
 
