@@ -312,6 +312,13 @@ EUN_API struct eun_tracker *eun_tracker_new_of(struct eun_ctx *ctx, const struct
  * delivery of the context, or the error of stopping old. */
 EUN_API int eun_tracker_replace(struct eun_tracker *old, struct eun_tracker *repl);
 
+/* Deliver a record that is decoded already (laid out as the plugin's schema
+ * declares it, header first, as events arrive in the callback) through the
+ * callback path, skipping the plugin's decode(): replaying recorded events.
+ * Same returns as eun_tracker_inject(); a record longer than the plugin's
+ * largest event type is malformed. */
+EUN_API int eun_tracker_inject_record(struct eun_tracker *t, const void *rec, size_t len);
+
 /* ---- events ----------------------------------------------------------- */
 
 /* Called for each event; ev is borrowed for the call only (copy what you keep).
