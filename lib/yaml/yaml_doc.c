@@ -9,7 +9,7 @@
 
 #include <yaml.h>
 
-#include "yaml_doc.h"
+#include "yaml/yaml_doc.h"
 
 /* Deepest nesting of sequences and mappings accepted. */
 #define MAX_DEPTH 100

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
+/*
+ * Compilation: each rule's checked AST instantiated once per (tracker,
+ * event type) pair. Everything fixed for the pair is decided there and
+ * folded away: fields the pair lacks make their comparisons false, the
+ * tracker, type and evt.type tests become true or false (or a test of the
+ * field that tells calls apart, e.g. files.syscall), 'and'/'or' chains are
+ * flattened. A rule whose program is not `false` for a pair is indexed
+ * under it, so an event meets only the rules that can match it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/rules_internal.h"
+
+static const struct enode en_false = { .kind = EN_FALSE };
+static const struct enode en_true = { .kind = EN_TRUE };
+
+static struct enode *en_new(struct eun_rules *r, enum enode_kind kind, uint32_t n_kids)
+{
+	struct enode *n = arena_alloc(&r->arena, sizeof(*n));
+
+	if (!n || (n_kids && !(n->kids = arena_alloc(&r->arena, n_kids * sizeof(*n->kids)))))
+		return r->oom = true, NULL;
+	n->kind = kind;
+	n->n_kids = n_kids;
+	return n;
+}
+
+/* a AND b (or a OR b), folded and flattened. NULL if out of memory. */
+static const struct enode *en_join(struct eun_rules *r, enum enode_kind kind, const struct enode *a,
+				   const struct enode *b)
+{
+	const struct enode *absorb = kind == EN_AND ? &en_false : &en_true;
+	enum enode_kind absorb_kind = kind == EN_AND ? EN_FALSE : EN_TRUE;
+	enum enode_kind neutral_kind = kind == EN_AND ? EN_TRUE : EN_FALSE;
+	uint32_t na, nb;
+	struct enode *n;
+
+	if (!a || !b)
+		return NULL;
+	if (a->kind == absorb_kind || b->kind == absorb_kind)
+		return absorb;
+	if (a->kind == neutral_kind)
+		return b;
+	if (b->kind == neutral_kind)
+		return a;
+	na = a->kind == kind ? a->n_kids : 1;
+	nb = b->kind == kind ? b->n_kids : 1;
+	n = en_new(r, kind, na + nb);
+	if (!n)
+		return NULL;
+	if (a->kind == kind)
+		memcpy(n->kids, a->kids, na * sizeof(*n->kids));
+	else
+		n->kids[0] = a;
+	if (b->kind == kind)
+		memcpy(n->kids + na, b->kids, nb * sizeof(*n->kids));
+	else
+		n->kids[na] = b;
+	return n;
+}
+
+static const struct enode *en_not(struct eun_rules *r, const struct enode *a)
+{
+	struct enode *n;
+
+	if (!a)
+		return NULL;
+	if (a->kind == EN_TRUE)
+		return &en_false;
+	if (a->kind == EN_FALSE)
+		return &en_true;
+	if (a->kind == EN_NOT)
+		return a->kids[0];
+	n = en_new(r, EN_NOT, 1);
+	if (n)
+		n->kids[0] = a;
+	return n;
+}
+
+static const struct enode *en_cmp(struct eun_rules *r, enum cmp_op op, const struct acc *acc,
+				  const struct lit_set *lits)
+{
+	struct enode *n = en_new(r, EN_CMP, 0);
+
+	if (!n)
+		return NULL;
+	n->op = (uint8_t)op;
+	n->acc = *acc;
+	n->lits = lits;
+	return n;
+}
+
+/* An evt.type test on pair pi. */
+static const struct enode *inst_evt_type(struct eun_rules *r, const struct ast *a, size_t pi)
+{
+	const struct evsel *e = &a->evsel->per_pair[pi];
+	const struct enode *n = &en_false;
+
+	if (e->all)
+		n = &en_true;
+	else
+		for (size_t i = 0; i < e->n_ref && n; i++)
+			n = en_join(r, EN_OR, n, en_cmp(r, OP_EQ, &e->ref_acc[i], e->ref_lits[i]));
+	return a->op == OP_NE ? en_not(r, n) : n;
+}
+
+static const struct enode *inst(struct eun_rules *r, const struct ast *a, size_t pi)
+{
+	const struct acc *acc;
+
+	switch (a->kind) {
+	case AST_AND:
+		return en_join(r, EN_AND, inst(r, a->a, pi), inst(r, a->b, pi));
+	case AST_OR:
+		return en_join(r, EN_OR, inst(r, a->a, pi), inst(r, a->b, pi));
+	case AST_NOT:
+		return en_not(r, inst(r, a->a, pi));
+	case AST_MACRO:
+		return inst(r, a->macro->ast, pi);
+	case AST_CMP:
+		break;
+	}
+	if (a->res->evt_type)
+		return inst_evt_type(r, a, pi);
+	acc = &a->res->acc[pi];
+	if (acc->kind == ACC_ABSENT)
+		return &en_false;
+	if (a->op == OP_EXISTS)
+		return acc->kind == ACC_DERIVED ? en_cmp(r, OP_EXISTS, acc, NULL) : &en_true;
+	if (acc->kind == ACC_CONST) {
+		struct val v = { .t = VT_STR, .str = acc->cstr, .len = strlen(acc->cstr) };
+
+		return cmp_eval(a->op, &v, a->lits[VT_STR]) ? &en_true : &en_false;
+	}
+	return en_cmp(r, a->op, acc, a->lits[acc->vtype]);
+}
+
+static int prog_add(struct pair *p, struct rule_def *rule, const struct enode *root)
+{
+	if (p->n_progs == p->cap_progs) {
+		size_t cap = p->cap_progs ? p->cap_progs * 2 : 8;
+		struct rule_prog *bigger = realloc(p->progs, cap * sizeof(*bigger));
+
+		if (!bigger)
+			return -ENOMEM;
+		p->progs = bigger;
+		p->cap_progs = cap;
+	}
+	p->progs[p->n_progs++] = (struct rule_prog){ rule, root };
+	return 0;
+}
+
+/* "field A, B are not available; event C is not available; ..." */
+static const char *reason_of(struct eun_rules *r, const struct missing *m, bool events)
+{
+	struct strbuf sb = { 0 };
+	const char *out;
+
+	if (m->n_fields)
+		sb_printf(&sb, "%s %s %s not available", m->n_fields > 1 ? "fields" : "field",
+			  m->fields.buf, m->n_fields > 1 ? "are" : "is");
+	if (m->n_other)
+		sb_printf(&sb, "%s%s %s not available", sb.len ? "; " : "", m->other.buf,
+			  m->n_other > 1 ? "are" : "is");
+	if (events && m->n_events)
+		sb_printf(&sb, "%s%s %s %s not available", sb.len ? "; " : "",
+			  m->n_events > 1 ? "events" : "event", m->events.buf, m->n_events > 1 ? "are" : "is");
+	out = arena_strndup(&r->arena, sb.buf ? sb.buf : "", sb.len);
+	sb_free(&sb);
+	if (!out)
+		r->oom = true;
+	return out ? out : "";
+}
+
+/* Check, instantiate and index one rule. */
+static int compile_rule(struct eun_rules *r, struct rule_def *rule)
+{
+	struct missing miss = { 0 };
+	struct ast *cond, *exc;
+	struct strbuf events = { 0 };
+	size_t before = r->n_errors, n_on = 0;
+	int err = 0;
+
+	rule->reason = "";
+	cond = cond_parse(r, &rule->cond, "rule", rule->name);
+	exc = exceptions_ast(r, rule);
+	if (r->oom)
+		return -ENOMEM;
+	if (cond && check_ast(r, cond, "rule", rule->name, &miss, 0) == -ENOMEM)
+		return -ENOMEM;
+	if (exc && check_ast(r, exc, "rule", rule->name, &miss, 0) == -ENOMEM)
+		return -ENOMEM;
+	rule->out = output_parse(r, rule);
+	if (!rule->out)
+		return -ENOMEM;
+	if (!cond || rule->broken || r->n_errors != before) {
+		rule->status = EUN_RULE_INVALID;
+		rule->reason = "it has errors (see the messages above)";
+		goto out;
+	}
+	rule->ast = cond;
+	if (exc) {
+		struct ast *both = arena_alloc(&r->arena, sizeof(*both));
+
+		if (!both)
+			return r->oom = true, -ENOMEM;
+		*both = (struct ast){ .kind = AST_AND, .loc = cond->loc, .a = cond, .b = exc };
+		rule->ast = both;
+	}
+	if (miss.n_fields || miss.n_other) {
+		rule->status = EUN_RULE_UNSUPPORTED;
+		rule->reason = reason_of(r, &miss, true);
+		goto out;
+	}
+	for (size_t i = 0; i < r->n_pairs; i++) {
+		const struct enode *root = inst(r, rule->ast, i);
+
+		if (!root)
+			return -ENOMEM;
+		if (root->kind == EN_FALSE)
+			continue;
+		sb_printf(&events, "%s%s", n_on++ ? "," : "", r->pairs[i].label);
+		if (rule->enabled && prog_add(&r->pairs[i], rule, root))
+			return r->oom = true, -ENOMEM;
+	}
+	if (events.failed)
+		return r->oom = true, -ENOMEM;
+	rule->events = events.buf;
+	events.buf = NULL;
+	if (n_on == 0 && miss.n_events) {
+		rule->status = EUN_RULE_UNSUPPORTED;
+		rule->reason = reason_of(r, &miss, true);
+		goto out;
+	}
+	rule->status = rule->enabled ? EUN_RULE_LOADED : EUN_RULE_DISABLED;
+	if (rule->out->n_missing)
+		diag_add(r, EUN_RULES_WARNING, &rule->out->missing_loc, "rule", rule->name,
+			 "output %s %s %s not available: written as <NA>",
+			 rule->out->n_missing > 1 ? "fields" : "field", rule->out->missing.buf,
+			 rule->out->n_missing > 1 ? "are" : "is");
+	if (miss.n_events)
+		diag_add(r, EUN_RULES_WARNING, &rule->loc, "rule", rule->name, "%s %s %s not available; "
+			 "the rule is evaluated on %s", miss.n_events > 1 ? "events" : "event",
+			 miss.events.buf, miss.n_events > 1 ? "are" : "is", rule->events);
+	if (n_on == 0)
+		diag_add(r, EUN_RULES_WARNING, &rule->loc, "rule", rule->name,
+			 "the condition cannot be true for any event of the loaded trackers");
+	else if (n_on == r->n_pairs && r->n_pairs > 1 && rule->warn_evttypes)
+		diag_add(r, EUN_RULES_WARNING, &rule->loc, "rule", rule->name,
+			 "the condition tests no evt.type or tracker, so it is evaluated on every event "
+			 "of every tracker");
+out:
+	sb_free(&events);
+	missing_free(&miss);
+	return err;
+}
+
+int compile_rules(struct eun_rules *r)
+{
+	for (size_t i = 0; i < r->n_rules; i++) {
+		r->rules[i]->order = i;
+		if (compile_rule(r, r->rules[i]))
+			return -ENOMEM;
+	}
+	/* Errors in macros no rule uses are errors too: check every macro. */
+	for (size_t i = 0; i < r->n_macros; i++) {
+		struct macro_def *m = r->macros[i];
+
+		if (m->state == 0) {
+			struct ast ref = { .kind = AST_MACRO, .loc = m->loc, .name = m->name };
+			struct missing unused = { 0 };
+			int err = check_ast(r, &ref, "macro", m->name, &unused, 0);
+
+			missing_free(&unused);
+			if (err == -ENOMEM)
+				return -ENOMEM;
+		}
+	}
+	return r->oom ? -ENOMEM : 0;
+}
