@@ -19,6 +19,9 @@ struct global_opts {
 /* Each command gets argv[0] = its own name; returns the exit status. */
 int cmd_containers(const struct global_opts *g, int argc, char *argv[]);
 int cmd_list(const struct global_opts *g, int argc, char *argv[]);
+int cmd_rules(const struct global_opts *g, int argc, char *argv[]);
+/* `eunomia rules test`, called by cmd_rules() with argv[0] = "test". */
+int cmd_rules_test(const struct global_opts *g, int argc, char *argv[]);
 int cmd_run(const struct global_opts *g, int argc, char *argv[]);
 int cmd_serve(const struct global_opts *g, int argc, char *argv[]);
 int cmd_version(const struct global_opts *g, int argc, char *argv[]);

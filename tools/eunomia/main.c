@@ -35,6 +35,7 @@ static const struct command commands[] = {
 	{ "containers", cmd_containers },
 	{ "keygen", cmd_keygen },
 	{ "list", cmd_list },
+	{ "rules", cmd_rules },
 	{ "run", cmd_run },
 	{ "serve", cmd_serve },
 	{ "sign", cmd_sign },
@@ -52,6 +53,7 @@ static void print_main_help(FILE *f)
 	      "Commands:\n"
 	      "  containers             list the running containers and their cgroups\n"
 	      "  list [TRACKER]         list the trackers, or describe one\n"
+	      "  rules check|test ...   validate rules files, replay events through them\n"
 	      "  run TRACKER[,...]      run trackers and write their events\n"
 	      "  serve [TRACKER,...]    run as a daemon with an HTTP API (docs/control-plane.md)\n"
 	      "  version                print versions and the plugin search path\n"
@@ -129,7 +131,8 @@ static int parse_global_args(struct global_opts *g, int argc, char *argv[])
 		}
 	}
 	if (optind == argc)
-		return usage_error(NULL, "no command given (containers, list, run, serve or version)");
+		return usage_error(NULL, "no command given (containers, list, rules, run, serve or "
+				   "version)");
 	return CLI_CONTINUE;
 }
 
@@ -157,6 +160,6 @@ int main(int argc, char *argv[])
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return commands[i].run(&g, argc - optind, argv + optind);
-	return usage_error(NULL, "unknown command '%s' (containers, keygen, list, run, serve, sign, "
-			   "token or version)", name);
+	return usage_error(NULL, "unknown command '%s' (containers, keygen, list, rules, run, serve, "
+			   "sign, token or version)", name);
 }
