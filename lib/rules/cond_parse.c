@@ -41,14 +41,6 @@ int cmp_op_lookup(const char *name, size_t n)
 	return -1;
 }
 
-const char *cmp_op_name(enum cmp_op op)
-{
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
-		if (ops[i].op == (int)op)
-			return ops[i].name;
-	return "?";
-}
-
 struct parser {
 	struct eun_rules *r;
 	struct cond_src cs;

@@ -125,7 +125,7 @@ void sb_add(struct strbuf *sb, const char *s, size_t n)
 {
 	if (!sb_reserve(sb, n))
 		return;
-	memcpy(sb->buf + sb->len, s, n);
+	mem_copy(sb->buf + sb->len, s, n);
 	sb->len += n;
 	sb->buf[sb->len] = '\0';
 }

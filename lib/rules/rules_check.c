@@ -49,16 +49,21 @@ static void miss_merge(struct missing *to, const struct missing *from)
 
 /* ---- list names ----------------------------------------------------- */
 
-static int expand_into(struct eun_rules *r, const struct item_val *v, size_t n, struct strbuf *out,
+/* Walk values v, lists expanded: count them into *count, and with out,
+ * store them there too (a first walk counts and reports loops, a second
+ * one fills). 0, -EINVAL after an error, -ENOMEM. */
+static int expand_into(struct eun_rules *r, const struct item_val *v, size_t n, struct item_val *out,
 		       size_t *count, int depth, const char *kind, const char *item)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct list_def *l = v[i].quoted ? NULL : find_list(r, v[i].text, v[i].len);
-		struct item_val copy = v[i];
+		int err;
 
 		if (!l) {
+			struct item_val copy = v[i];
+
 			/* A list's items are values as a condition writes them: "x" is x. */
-			if (!copy.quoted && copy.len >= 2 && (copy.text[0] == '"' || copy.text[0] == '\'') &&
+			if (out && !copy.quoted && copy.len >= 2 && (copy.text[0] == '"' || copy.text[0] == '\'') &&
 			    copy.text[copy.len - 1] == copy.text[0]) {
 				copy.text = arena_strndup(&r->arena, copy.text + 1, copy.len - 2);
 				copy.len -= 2;
@@ -66,31 +71,31 @@ static int expand_into(struct eun_rules *r, const struct item_val *v, size_t n, 
 				if (!copy.text)
 					return r->oom = true, -ENOMEM;
 			}
-			sb_add(out, (const char *)&copy, sizeof(copy));
+			if (out)
+				out[*count] = copy;
 			++*count;
 			continue;
 		}
-		if (l->visiting || depth >= RULES_MAX_MACRO_DEPTH) {
-			if (l->visiting)
-				ERR(r, &v[i].loc, kind, item, "list '%s' contains itself", l->name);
-			else
-				ERR(r, &v[i].loc, kind, item, "lists nest deeper than %d levels",
-				    RULES_MAX_MACRO_DEPTH);
+		if (l->visiting) {
+			ERR(r, &v[i].loc, kind, item, "list '%s' contains itself", l->name);
+			return -EINVAL;
+		}
+		if (depth >= RULES_MAX_MACRO_DEPTH) {
+			ERR(r, &v[i].loc, kind, item, "lists nest deeper than %d levels", RULES_MAX_MACRO_DEPTH);
 			return -EINVAL;
 		}
 		l->visiting = 1;
-		int err = expand_into(r, l->items, l->n_items, out, count, depth + 1, kind, item);
+		err = expand_into(r, l->items, l->n_items, out, count, depth + 1, kind, item);
 		l->visiting = 0;
 		if (err)
 			return err;
 	}
-	return out->failed ? (r->oom = true, -ENOMEM) : 0;
+	return 0;
 }
 
 /* n's values with every list name replaced by the list's items. */
 static int expand_lists(struct eun_rules *r, struct ast *n, const char *kind, const char *item)
 {
-	struct strbuf sb = { 0 };
 	size_t count = 0;
 	int err;
 
@@ -99,17 +104,14 @@ static int expand_lists(struct eun_rules *r, struct ast *n, const char *kind, co
 		n->n_flat = n->n_vals;
 		return 0;
 	}
-	err = expand_into(r, n->vals, n->n_vals, &sb, &count, 0, kind, item);
-	if (!err && count) {
-		n->flat = arena_alloc(&r->arena, sb.len);
-		if (!n->flat)
-			err = -ENOMEM, r->oom = true;
-		else
-			memcpy(n->flat, sb.buf, sb.len);
-	}
-	n->n_flat = count;
-	sb_free(&sb);
-	return err;
+	err = expand_into(r, n->vals, n->n_vals, NULL, &count, 0, kind, item);
+	if (err || !count)
+		return err;
+	n->flat = arena_alloc(&r->arena, count * sizeof(*n->flat));
+	if (!n->flat)
+		return r->oom = true, -ENOMEM;
+	n->n_flat = 0;
+	return expand_into(r, n->vals, n->n_vals, n->flat, &n->n_flat, 0, kind, item);
 }
 
 /* ---- evt.type ------------------------------------------------------- */
@@ -151,8 +153,8 @@ static int evsel_add(struct eun_rules *r, struct evsel *e, const struct pair *p,
 	lits = arena_alloc(&r->arena, (e->n_ref + 1) * sizeof(*lits));
 	if (!accs || !lits)
 		return r->oom = true, -ENOMEM;
-	memcpy(accs, e->ref_acc, e->n_ref * sizeof(*accs));
-	memcpy(lits, e->ref_lits, e->n_ref * sizeof(*lits));
+	mem_copy(accs, e->ref_acc, e->n_ref * sizeof(*accs));
+	mem_copy(lits, e->ref_lits, e->n_ref * sizeof(*lits));
 	accs[e->n_ref] = (struct acc){ .kind = ACC_FIELD, .idx = fi, .f = &p->type->fields[fi],
 		.vtype = str ? VT_STR : p->type->fields[fi].type >= EUN_FIELD_S8 &&
 			 p->type->fields[fi].type <= EUN_FIELD_S64 ? VT_SINT : VT_UINT };
@@ -292,7 +294,7 @@ static int check_cmp(struct eun_rules *r, struct ast *n, const char *kind, const
 		return -EINVAL;
 	}
 	if (res->status == RES_UNAVAILABLE)
-		missing_add(&miss->fields, &miss->n_fields, res->name);
+		missing_add(&miss->fields, &miss->n_fields, res->missing);
 	if (n->op == OP_UNSUPPORTED)
 		return 0;
 	if (expand_lists(r, n, kind, item))
@@ -365,7 +367,6 @@ static int check_macro_ref(struct eun_rules *r, struct ast *n, const char *kind,
 		return -EINVAL;
 	}
 	n->macro = m;
-	m->used = true;
 	if (m->state == 1) {
 		struct strbuf path = { 0 };
 		size_t from = 0;
@@ -388,7 +389,6 @@ static int check_macro_ref(struct eun_rules *r, struct ast *n, const char *kind,
 		m->state = 1;
 		r->macro_stack[r->n_macro_stack++] = m;
 		m->ast = cond_parse(r, &m->cond, "macro", m->name);
-		m->parsed = true;
 		m->failed = !m->ast;
 		if (m->ast && check_ast(r, m->ast, "macro", m->name, &m->miss, depth + 1))
 			m->failed = true;

@@ -260,7 +260,6 @@ out:
 int compile_rules(struct eun_rules *r)
 {
 	for (size_t i = 0; i < r->n_rules; i++) {
-		r->rules[i]->order = i;
 		if (compile_rule(r, r->rules[i]))
 			return -ENOMEM;
 	}

@@ -176,8 +176,8 @@ static int exception_read(struct eun_rules *r, struct rule_def *rule, const stru
 
 		if (!all)
 			return r->oom = true, -1;
-		memcpy(all, old->rows, old->n_rows * sizeof(*all));
-		memcpy(all + old->n_rows, rows, n_rows * sizeof(*all));
+		mem_copy(all, old->rows, old->n_rows * sizeof(*all));
+		mem_copy(all + old->n_rows, rows, n_rows * sizeof(*all));
 		old->rows = all;
 		old->n_rows += n_rows;
 		return 0;
@@ -210,7 +210,7 @@ static int exception_read(struct eun_rules *r, struct rule_def *rule, const stru
 
 		if (!all)
 			return r->oom = true, -1;
-		memcpy(all, rule->exc, rule->n_exc * sizeof(*all));
+		mem_copy(all, rule->exc, rule->n_exc * sizeof(*all));
 		all[rule->n_exc] = e;
 		rule->exc = all;
 		rule->n_exc++;

@@ -264,11 +264,11 @@ static void resolve_alias(struct eun_rules *r, struct field_res *res, const stru
 		sb_printf(&from, "%s%s", from.len ? " or " : "", al->maps[m].tracker);
 	}
 	if (any_tracker)
-		res->why = arena_printf(&r->arena, "field %s is not available: no loaded tracker has "
-					"a '%s' field", res->name, al->maps[0].field);
+		res->missing = arena_printf(&r->arena, "%s (no loaded tracker has a '%s' field)",
+					    res->name, al->maps[0].field);
 	else
-		res->why = arena_printf(&r->arena, "field %s is not available: it needs the %s tracker",
-					res->name, from.buf ? from.buf : "?");
+		res->missing = arena_printf(&r->arena, "%s (it needs the %s tracker)", res->name,
+					    from.buf ? from.buf : "?");
 	sb_free(&from);
 }
 
@@ -355,16 +355,15 @@ static void resolve(struct eun_rules *r, struct field_res *res)
 	close = falco_known_field(name) ? NULL : suggest(name, r->field_names, r->n_field_names);
 	if (falco_field_class(name)) {
 		res->status = RES_UNAVAILABLE;
-		res->why = close ? arena_printf(&r->arena, "field %s is not available (did you mean '%s'?)",
-						name, close)
-				 : arena_printf(&r->arena, "field %s is not available", name);
+		res->missing = close ? arena_printf(&r->arena, "%s (did you mean '%s'?)", name, close)
+				     : res->name;
 	} else if (close) {
 		res->status = RES_ERROR;
 		res->why = arena_printf(&r->arena, "no field '%s'; did you mean '%s'?", name, close);
 	} else if (dot) {
 		res->status = RES_UNAVAILABLE;
-		res->why = arena_printf(&r->arena, "field %s is not available: no tracker '%.*s' is loaded",
-					name, (int)(dot - name), name);
+		res->missing = arena_printf(&r->arena, "%s (no tracker '%.*s' is loaded)", name,
+					    (int)(dot - name), name);
 	} else {
 		res->status = RES_ERROR;
 		res->why = arena_printf(&r->arena, "no field '%s'", name);
@@ -383,7 +382,7 @@ struct field_res *field_resolve(struct eun_rules *r, const char *name)
 	    !(res->acc = arena_alloc(&r->arena, (r->n_pairs ? r->n_pairs : 1) * sizeof(*res->acc))))
 		return r->oom = true, NULL;
 	resolve(r, res);
-	if (res->status != RES_OK && !res->why)
+	if ((res->status == RES_ERROR && !res->why) || (res->status == RES_UNAVAILABLE && !res->missing))
 		return r->oom = true, NULL;
 	res->next = r->res_cache;
 	r->res_cache = res;

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <eunomia/rules.h>
 
@@ -57,6 +58,12 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(pr
 /* n bytes as a JSON string, quotes included (the events' escaping). */
 void sb_json_str(struct strbuf *sb, const char *s, size_t n);
 void sb_free(struct strbuf *sb);
+
+/* memcpy() that accepts a NULL source when n is 0 (an empty array). */
+static inline void *mem_copy(void *dst, const void *src, size_t n)
+{
+	return n ? memcpy(dst, src, n) : dst;
+}
 
 /* Append p to a growing array of pointers. 0 or -ENOMEM. */
 int ptr_push(void ***arr, size_t *n, void *p);
@@ -142,10 +149,8 @@ struct macro_def {
 	struct src_loc loc;
 	struct text cond;
 	struct ast *ast;   /* parsed at compile; NULL if it failed */
-	bool parsed;
 	bool failed;       /* its condition has errors */
 	int state;         /* 0 not checked, 1 being checked (loop check), 2 checked */
-	bool used;
 	struct missing miss;
 };
 
@@ -186,7 +191,6 @@ struct rule_def {
 	size_t n_tags;
 	bool enabled;
 	bool warn_evttypes;        /* warn when it is evaluated on every event type */
-	bool skip_unknown;         /* skip-if-unknown-filter: accepted, as unknown fields never fail a load */
 	bool broken;               /* its item had errors: compiled for more messages, then invalid */
 	struct exc_def *exc;
 	size_t n_exc;
@@ -196,7 +200,6 @@ struct rule_def {
 	enum eun_rule_status status;
 	const char *reason;
 	char *events;              /* "files.open,process.exec" (malloc) */
-	size_t order;              /* place in load order */
 	/* Counters, written by the ctx thread only, read with relaxed atomics:
 	 * ns_timed is the time of the `timed` evaluations that were measured. */
 	uint64_t evals, matches, ns_timed, timed;
@@ -227,7 +230,6 @@ enum cmp_op {
 /* The operator spelled name (n bytes); OP_UNSUPPORTED for Falco's other
  * ones; -1 if it is no operator. */
 int cmp_op_lookup(const char *name, size_t n);
-const char *cmp_op_name(enum cmp_op op);
 
 enum ast_kind {
 	AST_AND = 0,
@@ -386,7 +388,8 @@ enum res_status {
 struct field_res {
 	const char *name;
 	enum res_status status;
-	const char *why;           /* RES_UNAVAILABLE: the reason; RES_ERROR: the message */
+	const char *why;           /* RES_ERROR: the message */
+	const char *missing;       /* RES_UNAVAILABLE: the name, and why when a tracker would have it */
 	bool evt_type;             /* the evt.type selector */
 	struct acc *acc;           /* n_pairs entries */
 	struct field_res *next;

@@ -130,8 +130,8 @@ static struct text text_cat(struct item *it, const struct text *t, const struct 
 
 	if (!out.f)
 		return (struct text){ (struct frag *)oom(it->r), 0 };
-	memcpy(out.f, t->f, t->n * sizeof(struct frag));
-	memcpy(out.f + t->n, more->f, more->n * sizeof(struct frag));
+	mem_copy(out.f, t->f, t->n * sizeof(struct frag));
+	mem_copy(out.f + t->n, more->f, more->n * sizeof(struct frag));
 	out.n = t->n + more->n;
 	return out;
 }
@@ -225,7 +225,7 @@ static const struct ydoc_node *override_of(struct item *it, const char *const *a
 	for (size_t i = 0; i < it->map->n; i += 2) {
 		const struct ydoc_node *k = it->map->items[i];
 
-		if (!strcmp(k->text, it->kind) || !strcmp(k->text, "override"))
+		if (!strcmp(k->text, it->kind) || !strcmp(k->text, "override") || !strcmp(k->text, "append"))
 			continue;
 		if (!ydoc_map_get(ov, k->text)) {
 			ITEM_ERR(it, k, "'%s' is not named in override: (say %s: append or %s: replace)",
@@ -283,7 +283,7 @@ static void apply_list(struct item *it)
 		return;
 	if ((ov || append) && !old) {
 		ITEM_ERR(it, it->map->items[0], "%s list '%s', but no earlier item defines it",
-			 append ? "appends to" : "overrides", it->name);
+			 ov ? "overrides" : "appends to", it->name);
 		return;
 	}
 	if (append) {
@@ -291,8 +291,8 @@ static void apply_list(struct item *it)
 
 		if (!all)
 			return (void)oom(r);
-		memcpy(all, old->items, old->n_items * sizeof(*all));
-		memcpy(all + old->n_items, vals, n * sizeof(*all));
+		mem_copy(all, old->items, old->n_items * sizeof(*all));
+		mem_copy(all + old->n_items, vals, n * sizeof(*all));
 		old->items = all;
 		old->n_items += n;
 		return;
@@ -349,7 +349,7 @@ static void apply_macro(struct item *it)
 		return;
 	if ((ov || append) && !old) {
 		ITEM_ERR(it, it->map->items[0], "%s macro '%s', but no earlier item defines it",
-			 append ? "appends to" : "overrides", it->name);
+			 ov ? "overrides" : "appends to", it->name);
 		return;
 	}
 	t = text_of(it, cond);
@@ -418,7 +418,7 @@ static void tags_append(struct item *it, struct rule_def *rule, const char **mor
 
 	if (!all)
 		return (void)oom(it->r);
-	memcpy(all, rule->tags, rule->n_tags * sizeof(char *));
+	mem_copy(all, rule->tags, rule->n_tags * sizeof(char *));
 	for (size_t i = 0; i < n; i++)
 		if (!in_set(more[i], all, k))
 			all[k++] = more[i];
@@ -477,14 +477,14 @@ static int rule_set(struct item *it, struct rule_def *rule, const char *key,
 	}
 	if (!strcmp(key, "enabled") || !strcmp(key, "warn_evttypes") ||
 	    !strcmp(key, "skip-if-unknown-filter")) {
+		/* skip-if-unknown-filter needs no action: a field this engine
+		 * does not know never fails a load, it makes the rule not supported. */
 		if ((b = boolean(it, key, v)) < 0)
 			return -1;
 		if (key[0] == 'e')
 			rule->enabled = b;
 		else if (key[0] == 'w')
 			rule->warn_evttypes = b;
-		else
-			rule->skip_unknown = b;
 		return 0;
 	}
 	if (!strcmp(key, "source")) {
@@ -555,7 +555,7 @@ static void apply_rule(struct item *it)
 	}
 	if ((ov || append) && !old) {
 		ITEM_ERR(it, it->map->items[0], "%s rule '%s', but no earlier item defines it",
-			 append ? "appends to" : "overrides", it->name);
+			 ov ? "overrides" : "appends to", it->name);
 		return;
 	}
 	if (ov || append) {

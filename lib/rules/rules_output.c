@@ -87,7 +87,7 @@ struct out_tmpl *output_parse(struct eun_rules *r, struct rule_def *rule)
 		} else if (res->status == RES_UNAVAILABLE) {
 			if (!t->n_missing)
 				t->missing_loc = cond_loc(&cs, i);
-			missing_add(&t->missing, &t->n_missing, name);
+			missing_add(&t->missing, &t->n_missing, res->missing);
 		}
 		if (seg_add(r, t, &cap, (struct out_seg){ s + lit, i - lit, res, name }))
 			goto oom;
