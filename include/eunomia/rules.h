@@ -137,7 +137,7 @@ struct eun_rule_info {
 	const char *events;
 	uint64_t evaluations;            /* events it was evaluated on */
 	uint64_t matches;                /* of those, events it matched */
-	/* Time spent evaluating it, in ns: measured on every 16th evaluation
+	/* Time spent evaluating it, in ns: measured on every 64th evaluation
 	 * and scaled to all of them. */
 	uint64_t ns;
 	size_t :0;

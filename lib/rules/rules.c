@@ -60,6 +60,8 @@ void eun_rules_free(struct eun_rules *r)
 	}
 	for (size_t i = 0; i < r->n_macros; i++)
 		missing_free(&r->macros[i]->miss);
+	free(r->cmp_table);
+	free(r->memo);
 	free(r->rules);
 	free(r->macros);
 	free(r->lists);

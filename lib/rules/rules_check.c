@@ -116,24 +116,30 @@ static int expand_lists(struct eun_rules *r, struct ast *n, const char *kind, co
 
 /* ---- evt.type ------------------------------------------------------- */
 
-static const struct lit_set *one_lit(struct eun_rules *r, enum vtype t, const char *s, long long num)
+/* A literal set of the values of set (NULL: none) and one more, s or num. */
+static const struct lit_set *lits_plus(struct eun_rules *r, const struct lit_set *set, enum vtype t,
+				       const char *s, long long num)
 {
-	struct lit_set *set = arena_alloc(&r->arena, sizeof(*set));
+	size_t n = set ? set->n : 0;
+	struct lit_set *out = arena_alloc(&r->arena, sizeof(*out));
 
-	if (!set || !(set->v = arena_alloc(&r->arena, sizeof(*set->v))))
+	if (!out || !(out->v = arena_alloc(&r->arena, (n + 1) * sizeof(*out->v))))
 		return r->oom = true, NULL;
-	set->vtype = t;
-	set->n = 1;
+	if (n)
+		memcpy(out->v, set->v, n * sizeof(*out->v));
+	out->vtype = t;
+	out->n = n + 1;
 	if (s) {
-		set->v[0].s = s;
-		set->v[0].len = strlen(s);
+		out->v[n].s = s;
+		out->v[n].len = strlen(s);
 	} else {
-		set->v[0].i = num;
+		out->v[n].i = num;
 	}
-	return set;
+	return out;
 }
 
-/* Let pair p be selected by value v of an evt.type test, refined by field/str/num. */
+/* Let pair p be selected by a value of an evt.type test, refined by
+ * field = str (or num): values refining the same field share one 'in'. */
 static int evsel_add(struct eun_rules *r, struct evsel *e, const struct pair *p, const char *field,
 		     const char *str, long long num)
 {
@@ -149,6 +155,12 @@ static int evsel_add(struct eun_rules *r, struct evsel *e, const struct pair *p,
 		e->all = true;
 		return 0;
 	}
+	for (size_t k = 0; k < e->n_ref; k++) {
+		if (e->ref_acc[k].idx != fi)
+			continue;
+		e->ref_lits[k] = lits_plus(r, e->ref_lits[k], e->ref_acc[k].vtype, str, num);
+		return e->ref_lits[k] ? 0 : -ENOMEM;
+	}
 	accs = arena_alloc(&r->arena, (e->n_ref + 1) * sizeof(*accs));
 	lits = arena_alloc(&r->arena, (e->n_ref + 1) * sizeof(*lits));
 	if (!accs || !lits)
@@ -158,7 +170,7 @@ static int evsel_add(struct eun_rules *r, struct evsel *e, const struct pair *p,
 	accs[e->n_ref] = (struct acc){ .kind = ACC_FIELD, .idx = fi, .f = &p->type->fields[fi],
 		.vtype = str ? VT_STR : p->type->fields[fi].type >= EUN_FIELD_S8 &&
 			 p->type->fields[fi].type <= EUN_FIELD_S64 ? VT_SINT : VT_UINT };
-	lits[e->n_ref] = one_lit(r, accs[e->n_ref].vtype, str, num);
+	lits[e->n_ref] = lits_plus(r, NULL, accs[e->n_ref].vtype, str, num);
 	if (!lits[e->n_ref])
 		return -ENOMEM;
 	e->ref_acc = accs;

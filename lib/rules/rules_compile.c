@@ -79,16 +79,105 @@ static const struct enode *en_not(struct eun_rules *r, const struct enode *a)
 	return n;
 }
 
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h;
+}
+
+static uint64_t bytes_hash(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* Hash of what a comparison tests: operator, source and values. */
+static uint64_t cmp_hash(enum cmp_op op, const struct acc *a, const struct lit_set *l)
+{
+	uint64_t h = mix(mix(mix(mix(op, a->kind), a->id), (uint64_t)a->idx), a->vtype);
+
+	for (size_t i = 0; l && i < l->n; i++) {
+		const struct lit *v = &l->v[i];
+
+		h = mix(h, (uint64_t)v->i);
+		h = mix(h, (uint64_t)(v->i >> 64));
+		h = bytes_hash(h, v->s ? v->s : "", v->len);
+		h = bytes_hash(h, v->ip, sizeof(v->ip));
+		h = mix(mix(h, v->bits), v->b);
+	}
+	return h;
+}
+
+static bool lits_same(const struct lit_set *x, const struct lit_set *y)
+{
+	if (!x || !y)
+		return x == y;
+	if (x->n != y->n || x->vtype != y->vtype)
+		return false;
+	for (size_t i = 0; i < x->n; i++) {
+		const struct lit *a = &x->v[i], *b = &y->v[i];
+
+		if (a->i != b->i || a->len != b->len || a->bits != b->bits || a->b != b->b ||
+		    memcmp(a->ip, b->ip, sizeof(a->ip)) || (a->len && memcmp(a->s, b->s, a->len)))
+			return false;
+	}
+	return true;
+}
+
+static bool cmp_same(const struct enode *n, enum cmp_op op, const struct acc *a, const struct lit_set *l)
+{
+	return n->op == op && n->acc.kind == a->kind && n->acc.id == a->id && n->acc.idx == a->idx &&
+	       n->acc.vtype == a->vtype && lits_same(n->lits, l);
+}
+
+/* Double the table of distinct comparisons. 0 or -ENOMEM. */
+static int cmp_table_grow(struct eun_rules *r)
+{
+	size_t cap = r->cmp_cap ? r->cmp_cap * 2 : 256;
+	struct enode **t = calloc(cap, sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->cmp_cap; i++) {
+		struct enode *n = r->cmp_table[i];
+		size_t s;
+
+		if (!n)
+			continue;
+		for (s = cmp_hash(n->op, &n->acc, n->lits) & (cap - 1); t[s]; s = (s + 1) & (cap - 1))
+			;
+		t[s] = n;
+	}
+	free(r->cmp_table);
+	r->cmp_table = t;
+	r->cmp_cap = cap;
+	return 0;
+}
+
+/* The comparison node for (op, acc, lits): the one made already for the
+ * same test (in another rule, or a macro), else a new one. */
 static const struct enode *en_cmp(struct eun_rules *r, enum cmp_op op, const struct acc *acc,
 				  const struct lit_set *lits)
 {
-	struct enode *n = en_new(r, EN_CMP, 0);
+	struct enode *n;
+	size_t s;
 
+	if (2 * (r->n_memo + 1) > r->cmp_cap && cmp_table_grow(r))
+		return r->oom = true, NULL;
+	for (s = cmp_hash(op, acc, lits) & (r->cmp_cap - 1); r->cmp_table[s]; s = (s + 1) & (r->cmp_cap - 1))
+		if (cmp_same(r->cmp_table[s], op, acc, lits))
+			return r->cmp_table[s];
+	n = en_new(r, EN_CMP, 0);
 	if (!n)
 		return NULL;
 	n->op = (uint8_t)op;
 	n->acc = *acc;
 	n->lits = lits;
+	n->memo = (uint32_t)++r->n_memo;
+	r->cmp_table[s] = n;
 	return n;
 }
 
@@ -102,7 +191,7 @@ static const struct enode *inst_evt_type(struct eun_rules *r, const struct ast *
 		n = &en_true;
 	else
 		for (size_t i = 0; i < e->n_ref && n; i++)
-			n = en_join(r, EN_OR, n, en_cmp(r, OP_EQ, &e->ref_acc[i], e->ref_lits[i]));
+			n = en_join(r, EN_OR, n, en_cmp(r, OP_IN, &e->ref_acc[i], e->ref_lits[i]));
 	return a->op == OP_NE ? en_not(r, n) : n;
 }
 
@@ -277,5 +366,10 @@ int compile_rules(struct eun_rules *r)
 				return -ENOMEM;
 		}
 	}
-	return r->oom ? -ENOMEM : 0;
+	if (r->oom)
+		return -ENOMEM;
+	r->memo = calloc(r->n_memo + 1, sizeof(*r->memo));
+	free(r->cmp_table); /* needed only to find the same comparisons */
+	r->cmp_table = NULL;
+	return r->memo ? 0 : -ENOMEM;
 }

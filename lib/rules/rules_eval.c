@@ -9,8 +9,9 @@
 
 #include "rules/rules_internal.h"
 
-/* Every 2^TIME_SHIFT-th evaluation of a rule is timed. */
-#define TIME_SHIFT 4
+/* Every 2^TIME_SHIFT-th evaluation of a rule is timed (a clock read costs
+ * more than most rules). */
+#define TIME_SHIFT 6
 
 static __int128 int_of(const struct val *v)
 {
@@ -85,10 +86,27 @@ bool cmp_eval(enum cmp_op op, const struct val *v, const struct lit_set *lits)
 	}
 }
 
-bool enode_eval(struct eval_ctx *ec, const struct enode *n)
+/* A comparison: its result for this event if another rule computed it, else computed. */
+static inline bool cmp_node(struct eval_ctx *ec, const struct enode *n)
 {
+	struct memo_slot *m = &ec->memo[n->memo];
 	struct val v;
 
+	if (m->gen != ec->gen) {
+		/* A value the event does not have makes every comparison false. */
+		m->val = val_fetch(ec, &n->acc, &v) == 0 && cmp_eval((enum cmp_op)n->op, &v, n->lits);
+		m->gen = ec->gen;
+	}
+	return m->val;
+}
+
+static inline bool kid(struct eval_ctx *ec, const struct enode *n)
+{
+	return n->kind == EN_CMP ? cmp_node(ec, n) : enode_eval(ec, n);
+}
+
+bool enode_eval(struct eval_ctx *ec, const struct enode *n)
+{
 	switch ((enum enode_kind)n->kind) {
 	case EN_TRUE:
 		return true;
@@ -96,19 +114,18 @@ bool enode_eval(struct eval_ctx *ec, const struct enode *n)
 		return false;
 	case EN_AND:
 		for (uint32_t i = 0; i < n->n_kids; i++)
-			if (!enode_eval(ec, n->kids[i]))
+			if (!kid(ec, n->kids[i]))
 				return false;
 		return true;
 	case EN_OR:
 		for (uint32_t i = 0; i < n->n_kids; i++)
-			if (enode_eval(ec, n->kids[i]))
+			if (kid(ec, n->kids[i]))
 				return true;
 		return false;
 	case EN_NOT:
-		return !enode_eval(ec, n->kids[0]);
+		return !kid(ec, n->kids[0]);
 	case EN_CMP:
-		/* A value the event does not have makes every comparison false. */
-		return val_fetch(ec, &n->acc, &v) == 0 && cmp_eval((enum cmp_op)n->op, &v, n->lits);
+		return cmp_node(ec, n);
 	}
 	return false;
 }
@@ -141,6 +158,13 @@ int eun_rules_eval(struct eun_rules *r, const struct eun_event *ev, const struct
 	if (!p->n_progs)
 		return 0;
 	ec.ev = ev;
+	ec.cached = ec.absent = 0;
+	ec.memo = r->memo;
+	if (++r->memo_gen == 0) { /* wrapped: no slot may look current */
+		memset(r->memo, 0, (r->n_memo + 1) * sizeof(*r->memo));
+		r->memo_gen = 1;
+	}
+	ec.gen = r->memo_gen;
 	ec.ts = OPTS_GET(opts, ts, 0);
 	if (!ec.ts)
 		ec.ts = eun_event_ts(ev);

@@ -437,7 +437,7 @@ const char *suggest(const char *name, const char *const *cands, size_t n);
 /* evt.type values: per pair, what the node's values select there. */
 struct evsel {
 	bool all;              /* some value selects every event of the pair */
-	struct acc *ref_acc;   /* else: refinements, the field and one literal each */
+	struct acc *ref_acc;   /* else: refinements, each a field and the values it must be in */
 	const struct lit_set **ref_lits;
 	size_t n_ref;
 };
@@ -491,6 +491,17 @@ struct enode {
 	const struct enode **kids;
 	uint32_t n_kids;
 	const struct lit_set *lits;
+	/* EN_CMP: its slot in the per-event results. Comparisons that are
+	 * the same (a macro's, or the same test written in several rules)
+	 * are one node, so an event evaluates each once, whatever the
+	 * number of rules that contain it. */
+	uint32_t memo;
+};
+
+/* The result of one comparison for the event of generation gen. */
+struct memo_slot {
+	uint32_t gen;
+	bool val;
 };
 
 /* A rule instantiated for one pair. */
@@ -531,9 +542,16 @@ struct val {
 	uint8_t ip[16];
 };
 
+/* Schema fields whose values an evaluation keeps once read (by index). */
+#define EVAL_CACHED_FIELDS 64
+
 /* The state of one event's evaluation. */
 struct eval_ctx {
 	const struct eun_event *ev;
+	uint64_t cached, absent;               /* bit i: field i read; it was not there */
+	struct val cache[EVAL_CACHED_FIELDS];  /* every rule of the event reads a field once */
+	struct memo_slot *memo;                /* results of comparisons, by enode memo */
+	uint32_t gen;                          /* this event's generation */
 	uint64_t ts;                           /* epoch ns */
 	const struct eun_container_info *cont; /* NULL until looked up */
 	struct eun_container_info cont_buf;
@@ -614,6 +632,11 @@ struct eun_rules {
 	size_t n_pairs;
 	int32_t *pair_slots;
 	size_t n_slots;
+	/* Distinct comparisons (rules_compile.c) and their per-event results. */
+	struct enode **cmp_table;
+	size_t cmp_cap, n_memo;
+	struct memo_slot *memo;
+	uint32_t memo_gen;
 	const char **field_names;  /* every known field name, for suggestions */
 	size_t n_field_names;
 	struct field_res *res_cache;

@@ -72,8 +72,11 @@ static void image_part(struct eval_ctx *ec, struct val *v, bool tag)
 	}
 }
 
+static int source_field(struct eval_ctx *ec, const struct acc *a, enum vtype t, struct val *v);
+
 static int derive(struct eval_ctx *ec, const struct acc *a, struct val *v)
 {
+	struct val src;
 	const char *s;
 	const char *sp;
 	size_t n;
@@ -83,8 +86,10 @@ static int derive(struct eval_ctx *ec, const struct acc *a, struct val *v)
 	switch ((enum derived)a->id) {
 	case DER_CMDLINE:
 	case DER_ARGS:
-		if (eun_event_get_str(ec->ev, (size_t)a->idx, &s, &n))
+		if (source_field(ec, a, VT_STR, &src))
 			return -1;
+		s = src.str;
+		n = src.len;
 		sp = memchr(s, ' ', n);
 		if (a->id == DER_ARGS) {
 			if (sp)
@@ -100,8 +105,10 @@ static int derive(struct eval_ctx *ec, const struct acc *a, struct val *v)
 		return 0;
 	case DER_DIRNAME:
 	case DER_BASENAME:
-		if (eun_event_get_str(ec->ev, (size_t)a->idx, &s, &n) || n == 0 || s[0] != '/')
+		if (source_field(ec, a, VT_STR, &src) || src.len == 0 || src.str[0] != '/')
 			return -1; /* relative paths: the directory is not known */
+		s = src.str;
+		n = src.len;
 		sp = memrchr(s, '/', n);
 		if (a->id == DER_BASENAME)
 			set_str(v, sp + 1, n - (size_t)(sp + 1 - s));
@@ -110,8 +117,9 @@ static int derive(struct eval_ctx *ec, const struct acc *a, struct val *v)
 		return 0;
 	case DER_EVT_RES:
 	case DER_EVT_FAILED:
-		if (eun_event_get_s64(ec->ev, (size_t)a->idx, &ret))
+		if (source_field(ec, a, VT_SINT, &src))
 			return -1;
+		ret = src.s;
 		if (a->id == DER_EVT_FAILED) {
 			v->t = VT_BOOL;
 			v->b = ret < 0;
@@ -128,8 +136,9 @@ static int derive(struct eval_ctx *ec, const struct acc *a, struct val *v)
 		return 0;
 	case DER_OPEN_READ:
 	case DER_OPEN_WRITE:
-		if (eun_event_get_u64(ec->ev, (size_t)a->idx, &flags))
+		if (source_field(ec, a, VT_UINT, &src))
 			return -1;
+		flags = src.u;
 		v->t = VT_BOOL;
 		flags &= O_ACCMODE;
 		v->b = flags == O_RDWR || flags == (a->id == DER_OPEN_READ ? O_RDONLY : O_WRONLY);
@@ -196,10 +205,67 @@ static int header(struct eval_ctx *ec, const struct acc *a, struct val *v)
 	return -1;
 }
 
-int val_fetch(struct eval_ctx *ec, const struct acc *a, struct val *v)
+/* Read schema field a->idx through the event API. */
+static int field_read(struct eval_ctx *ec, const struct acc *a, struct val *v)
 {
 	char text[64];
 
+	v->t = (enum vtype)a->vtype;
+	switch ((enum vtype)a->vtype) {
+	case VT_UINT:
+		return eun_event_get_u64(ec->ev, (size_t)a->idx, &v->u) ? -1 : 0;
+	case VT_BOOL:
+		if (eun_event_get_u64(ec->ev, (size_t)a->idx, &v->u))
+			return -1;
+		v->b = v->u != 0;
+		return 0;
+	case VT_SINT:
+		return eun_event_get_s64(ec->ev, (size_t)a->idx, &v->s) ? -1 : 0;
+	case VT_STR:
+		return eun_event_get_str(ec->ev, (size_t)a->idx, &v->str, &v->len) ? -1 : 0;
+	case VT_IP4:
+	case VT_IP6:
+		if (eun_event_format_field(ec->ev, a->f->name, text, sizeof(text)) < 0)
+			return -1;
+		return inet_pton(a->vtype == VT_IP4 ? AF_INET : AF_INET6, text, v->ip) == 1 ? 0 : -1;
+	case VT_HIST:
+		return 0; /* only tested with exists */
+	default:
+		return -1;
+	}
+}
+
+/* Schema field a->idx, read once per event. */
+static int field_get(struct eval_ctx *ec, const struct acc *a, struct val *v)
+{
+	uint64_t bit;
+	int rc;
+
+	if (a->idx >= EVAL_CACHED_FIELDS)
+		return field_read(ec, a, v);
+	bit = 1ull << a->idx;
+	if (ec->cached & bit) {
+		*v = ec->cache[a->idx];
+		return ec->absent & bit ? -1 : 0;
+	}
+	rc = field_read(ec, a, v);
+	ec->cached |= bit;
+	if (rc)
+		ec->absent |= bit;
+	ec->cache[a->idx] = *v;
+	return rc;
+}
+
+/* The schema field a derived value comes from, read as type t. */
+static int source_field(struct eval_ctx *ec, const struct acc *a, enum vtype t, struct val *v)
+{
+	struct acc src = { .kind = ACC_FIELD, .vtype = (uint8_t)t, .idx = a->idx, .f = a->f };
+
+	return field_get(ec, &src, v);
+}
+
+int val_fetch(struct eval_ctx *ec, const struct acc *a, struct val *v)
+{
 	switch ((enum acc_kind)a->kind) {
 	case ACC_CONST:
 		set_str(v, a->cstr, strlen(a->cstr));
@@ -209,29 +275,7 @@ int val_fetch(struct eval_ctx *ec, const struct acc *a, struct val *v)
 	case ACC_DERIVED:
 		return derive(ec, a, v);
 	case ACC_FIELD:
-		v->t = (enum vtype)a->vtype;
-		switch ((enum vtype)a->vtype) {
-		case VT_UINT:
-			return eun_event_get_u64(ec->ev, (size_t)a->idx, &v->u) ? -1 : 0;
-		case VT_BOOL:
-			if (eun_event_get_u64(ec->ev, (size_t)a->idx, &v->u))
-				return -1;
-			v->b = v->u != 0;
-			return 0;
-		case VT_SINT:
-			return eun_event_get_s64(ec->ev, (size_t)a->idx, &v->s) ? -1 : 0;
-		case VT_STR:
-			return eun_event_get_str(ec->ev, (size_t)a->idx, &v->str, &v->len) ? -1 : 0;
-		case VT_IP4:
-		case VT_IP6:
-			if (eun_event_format_field(ec->ev, a->f->name, text, sizeof(text)) < 0)
-				return -1;
-			return inet_pton(a->vtype == VT_IP4 ? AF_INET : AF_INET6, text, v->ip) == 1 ? 0 : -1;
-		case VT_HIST:
-			return 0; /* only tested with exists */
-		default:
-			return -1;
-		}
+		return field_get(ec, a, v);
 	case ACC_ABSENT:
 		break;
 	}
