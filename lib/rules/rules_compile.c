@@ -97,7 +97,7 @@ static uint64_t bytes_hash(uint64_t h, const void *p, size_t n)
 /* Hash of what a comparison tests: operator, source and values. */
 static uint64_t cmp_hash(enum cmp_op op, const struct acc *a, const struct lit_set *l)
 {
-	uint64_t h = mix(mix(mix(mix(op, a->kind), a->id), (uint64_t)a->idx), a->vtype);
+	uint64_t h = mix(mix(mix(mix(mix(op, a->kind), a->id), (uint64_t)a->idx), a->vtype), (uintptr_t)a->f);
 
 	for (size_t i = 0; l && i < l->n; i++) {
 		const struct lit *v = &l->v[i];
@@ -129,8 +129,10 @@ static bool lits_same(const struct lit_set *x, const struct lit_set *y)
 
 static bool cmp_same(const struct enode *n, enum cmp_op op, const struct acc *a, const struct lit_set *l)
 {
+	/* The field itself (f), not only its index: an index means another
+	 * field on another event type. */
 	return n->op == op && n->acc.kind == a->kind && n->acc.id == a->id && n->acc.idx == a->idx &&
-	       n->acc.vtype == a->vtype && lits_same(n->lits, l);
+	       n->acc.vtype == a->vtype && n->acc.f == a->f && lits_same(n->lits, l);
 }
 
 /* Double the table of distinct comparisons. 0 or -ENOMEM. */

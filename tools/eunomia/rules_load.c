@@ -6,6 +6,22 @@
 #include "diag.h"
 #include "rules_load.h"
 
+/* Print the load's messages to stderr and count them. */
+static void print_diags(const struct eun_rules *r, struct rules_load_result *res)
+{
+	for (size_t i = 0; i < eun_rules_diag_count(r); i++) {
+		EUN_OPTS(eun_rules_diag, d);
+
+		if (eun_rules_diag_at(r, i, &d))
+			continue;
+		fprintf(stderr, "%s\n", d.text);
+		if (d.severity == EUN_RULES_ERROR)
+			res->errors++;
+		else
+			res->warnings++;
+	}
+}
+
 struct eun_rules *cli_rules_load(struct eun_ctx *ctx, char *const *paths, size_t n, bool first_match,
 				 struct rules_load_result *res)
 {
@@ -23,20 +39,14 @@ struct eun_rules *cli_rules_load(struct eun_ctx *ctx, char *const *paths, size_t
 	if (!err)
 		err = eun_rules_compile(r);
 	if (err && err != -EINVAL) {
-		cli_error("%s", library_error(err));
+		char why[1024];
+
+		snprintf(why, sizeof(why), "%s", library_error(err)); /* before the calls below reset it */
+		print_diags(r, res); /* what the files read so far had */
+		cli_error("%s", why);
 		eun_rules_free(r);
 		return NULL;
 	}
-	for (size_t i = 0; i < eun_rules_diag_count(r); i++) {
-		EUN_OPTS(eun_rules_diag, d);
-
-		if (eun_rules_diag_at(r, i, &d))
-			continue;
-		fprintf(stderr, "%s\n", d.text);
-		if (d.severity == EUN_RULES_ERROR)
-			res->errors++;
-		else
-			res->warnings++;
-	}
+	print_diags(r, res);
 	return r;
 }
