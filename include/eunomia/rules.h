@@ -130,7 +130,7 @@ struct eun_rule_info {
 	size_t n_tags;
 	enum eun_rule_status status;
 	const char *reason;              /* why not supported or invalid, "" otherwise */
-	const char *file;                /* where the rule was first defined */
+	const char *file;                /* where the definition in force begins */
 	unsigned line, column;
 	/* The event types it is evaluated on, as "tracker.type" separated by
 	 * commas, e.g. "files.open,process.exec"; "" when none. */

@@ -288,7 +288,7 @@ static int compile_rule(struct eun_rules *r, struct rule_def *rule)
 		return -ENOMEM;
 	if (!cond || rule->broken || r->n_errors != before) {
 		rule->status = EUN_RULE_INVALID;
-		rule->reason = "it has errors (see the messages above)";
+		rule->reason = "it has errors (see the messages of the load)";
 		goto out;
 	}
 	rule->ast = cond;

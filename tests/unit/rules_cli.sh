@@ -60,7 +60,7 @@ run 2 rules check "$dir/bad.yaml"
 has_err "$dir/bad.yaml:3:14: error: rule 'r1': no field 'files.pth'; did you mean 'files.path'?"
 has_err "$dir/bad.yaml:8:47: error: rule 'r2': operator '<' needs a number, but 'files.path' is a string"
 has_err "eunomia: 2 errors, 0 warnings: the rules are invalid"
-has_out "invalid  r1    it has errors (see the messages above)"
+has_out "invalid  r1    it has errors (see the messages of the load)"
 
 # A directory: its .yaml/.yml files in name order; a missing path.
 run 0 rules check "$fx/dir"
