@@ -41,7 +41,7 @@ has_out "not supported  Shell spawned by a web server   field proc.pname is not 
 has_out "not supported  PTRACE attached to process      fields evt.dir, evt.arg.request are not available; event ptrace is not available"
 has_out "loaded         Shell in container              process.exec"
 has_out "5 rules: 2 loaded, 3 not supported, 0 disabled, 0 invalid"
-has_err "$fx/falco_style.yaml:33:12: warning: rule 'Read sensitive file by a shell': output fields proc.pname, user.name, proc.tty are not available: written as <NA>"
+has_err "$fx/falco_style.yaml:34:12: warning: rule 'Read sensitive file by a shell': output fields proc.pname, user.name, proc.tty are not available: written as <NA>"
 
 # Errors: every one, at its place, and exit status 2.
 cat >"$dir/bad.yaml" <<'YAML'
