@@ -55,6 +55,7 @@ struct eun_rules_opts {
 	bool first_match;
 	size_t :0;
 };
+#define EUN_LAST_eun_rules_opts first_match
 
 /* An empty ruleset for the plugins of ctx. NULL with errno EINVAL (bad
  * opts, no ctx) or ENOMEM. */
@@ -105,6 +106,7 @@ struct eun_rules_diag {
 	const char *text;
 	size_t :0;
 };
+#define EUN_LAST_eun_rules_diag text
 
 /* Number of problems recorded so far (errors and warnings). */
 EUN_API size_t eun_rules_diag_count(const struct eun_rules *r);
@@ -142,6 +144,7 @@ struct eun_rule_info {
 	uint64_t ns;
 	size_t :0;
 };
+#define EUN_LAST_eun_rule_info ns
 
 /* Number of rules of the ruleset (after compile; before it, 0). */
 EUN_API size_t eun_rules_rule_count(const struct eun_rules *r);
@@ -183,6 +186,7 @@ struct eun_alert {
 	const char *fields;
 	size_t :0;
 };
+#define EUN_LAST_eun_alert fields
 
 /* Receives each alert. Return 0 to go on; a negative value stops the
  * evaluation of the event, and eun_rules_eval() returns it. */
@@ -202,6 +206,7 @@ struct eun_rules_eval_opts {
 	const struct eun_container_info *container;
 	size_t :0;
 };
+#define EUN_LAST_eun_rules_eval_opts container
 
 /* Evaluate the rules that can match ev (those indexed under its tracker and
  * event type) and hand an alert for each match to the alert callback. With

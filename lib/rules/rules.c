@@ -24,7 +24,7 @@ struct eun_rules *eun_rules_new(struct eun_ctx *ctx, const struct eun_rules_opts
 		errno = EINVAL;
 		return NULL;
 	}
-	if (!opts_valid(opts, sizeof(*opts), "eun_rules_opts")) {
+	if (!OPTS_VALID(opts, eun_rules_opts)) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -105,15 +105,6 @@ size_t eun_rules_diag_count(const struct eun_rules *r)
 	return r ? r->n_diags : 0;
 }
 
-/* Copy full into the caller's out, as much as its sz says it holds. */
-static void copy_out(void *out, const void *full, size_t full_sz)
-{
-	size_t sz = *(const size_t *)out;
-
-	memcpy((char *)out + sizeof(size_t), (const char *)full + sizeof(size_t),
-	       (sz < full_sz ? sz : full_sz) - sizeof(size_t));
-}
-
 int eun_rules_diag_at(const struct eun_rules *r, size_t i, struct eun_rules_diag *out)
 {
 	struct eun_rules_diag full = { .sz = sizeof(full) };
@@ -134,7 +125,7 @@ int eun_rules_diag_at(const struct eun_rules *r, size_t i, struct eun_rules_diag
 	full.item = d->item;
 	full.message = d->msg;
 	full.text = d->text;
-	copy_out(out, &full, sizeof(full));
+	opts_copy_out(out, &full, EUN_KNOWN_SZ(eun_rules_diag));
 	return 0;
 }
 
@@ -171,7 +162,7 @@ int eun_rules_rule_at(const struct eun_rules *r, size_t i, struct eun_rule_info 
 	full.matches = counter_get(&rule->matches);
 	timed = counter_get(&rule->timed);
 	full.ns = timed ? (uint64_t)((unsigned __int128)counter_get(&rule->ns_timed) * full.evaluations / timed) : 0;
-	copy_out(out, &full, sizeof(full));
+	opts_copy_out(out, &full, EUN_KNOWN_SZ(eun_rule_info));
 	return 0;
 }
 

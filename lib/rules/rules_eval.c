@@ -149,7 +149,7 @@ int eun_rules_eval(struct eun_rules *r, const struct eun_event *ev, const struct
 	if (!r->compiled || !r->ok)
 		return set_error(EINVAL, "eun_rules_eval: the ruleset %s", r->compiled ?
 				 "has errors (see eun_rules_diag_at())" : "is not compiled (eun_rules_compile())");
-	if (!opts_valid(opts, sizeof(*opts), "eun_rules_eval_opts"))
+	if (!OPTS_VALID(opts, eun_rules_eval_opts))
 		return -EINVAL;
 	pi = pair_of(r, ev);
 	if (pi < 0)
