@@ -7,7 +7,6 @@
  * the check and whether it asked for an audited check.
  */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +16,7 @@
 
 #include "capable.h"
 #include "capable.skel.h"
-#include "stack_fold.h"
+#include "cap_audit.h"
 
 static const struct eun_field check_fields[] = {
 	EUN_FIELD(struct capable_check_event, cap, EUN_FIELD_U32, NULL, EUN_FIELD_F_KEY,
@@ -49,80 +48,6 @@ static const struct eun_config_key config_keys[] = {
 	  .default_value = NULL, .type = EUN_CONFIG_UINT, .min = 0, .max = 63 },
 };
 
-static const char *const cap_names[] = {
-	"CAP_CHOWN",           "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-	"CAP_FSETID",          "CAP_KILL",           "CAP_SETGID",          "CAP_SETUID",
-	"CAP_SETPCAP",         "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN",       "CAP_NET_RAW",        "CAP_IPC_LOCK",        "CAP_IPC_OWNER",
-	"CAP_SYS_MODULE",      "CAP_SYS_RAWIO",      "CAP_SYS_CHROOT",      "CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT",       "CAP_SYS_ADMIN",      "CAP_SYS_BOOT",        "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE",    "CAP_SYS_TIME",       "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
-	"CAP_LEASE",           "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE",    "CAP_MAC_ADMIN",      "CAP_SYSLOG",          "CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND",   "CAP_AUDIT_READ",     "CAP_PERFMON",         "CAP_BPF",
-	"CAP_CHECKPOINT_RESTORE",
-};
-
-/*
- * Kernel functions that call security_capable() or cap_capable() with
- * fixed CAP_OPT_* options (kernel/capability.c, security/commoncap.c), and
- * whether those ask for an audited check. Other callers (e.g. of newer
- * kernels) are "unknown".
- */
-static const struct {
-	const char *caller;
-	bool audit;
-} caller_audit[] = {
-	{ "capable", true },
-	{ "ns_capable", true },
-	{ "ns_capable_setid", true },
-	{ "file_ns_capable", true },
-	{ "has_capability", true },
-	{ "has_ns_capability", true },
-	{ "capable_wrt_inode_uidgid", true },
-	{ "cap_capset", true },
-	{ "cap_mmap_addr", true },
-	{ "ns_capable_noaudit", false },
-	{ "has_capability_noaudit", false },
-	{ "has_ns_capability_noaudit", false },
-	{ "cap_vm_enough_memory", false },
-	{ "security_vm_enough_memory_mm", false }, /* cap_vm_enough_memory inlined */
-	{ "kallsyms_show_value", false },
-};
-
-static const char *audit_of(const char *caller)
-{
-	for (size_t i = 0; i < EUN_ARRAY_LEN(caller_audit); i++)
-		if (!strcmp(caller, caller_audit[i].caller))
-			return caller_audit[i].audit ? "yes" : "no";
-	return "unknown";
-}
-
-/* The caller of the check: the first frame above cap_capable that is not
- * security_capable (cap_capable is reached through it, or directly from
- * within commoncap). Empty when cap_capable is not among the frames. */
-static void find_caller(struct eun_skel *sp, const __u64 *frames, char *caller, size_t size)
-{
-	bool above = false;
-	char name[128];
-
-	caller[0] = '\0';
-	for (int i = 0; i < CAPABLE_FRAMES && frames[i]; i++) {
-		if (sp->host->symbolize(sp->t, 0, frames[i], name, sizeof(name)) < 0)
-			continue;
-		stack_fold_drop_offset(name);
-		if (!strcmp(name, "cap_capable")) {
-			above = true;
-		} else if (above && strcmp(name, "security_capable")) {
-			size_t n = strnlen(name, size - 1);
-
-			memcpy(caller, name, n);
-			caller[n] = '\0';
-			return;
-		}
-	}
-}
-
 static int capable_create(struct eun_tracker *t, const struct eun_host *host, void **state)
 {
 	struct eun_skel *sp;
@@ -153,6 +78,7 @@ static long capable_decode(void *state, const void *raw, size_t raw_len, void *o
 {
 	const struct capable_raw_event *r = raw;
 	struct capable_check_event *e = out;
+	struct eun_skel *sp = state;
 
 	if (raw_len < sizeof(*r) || out_cap < sizeof(*e) || r->hdr.type != CAPABLE_CHECK)
 		return -EINVAL;
@@ -162,12 +88,10 @@ static long capable_decode(void *state, const void *raw, size_t raw_len, void *o
 	e->ret = r->ret;
 	e->target_userns = r->target_userns;
 	e->euid = r->euid;
-	if (e->cap < EUN_ARRAY_LEN(cap_names))
-		snprintf(e->cap_name, sizeof(e->cap_name), "%s", cap_names[e->cap]);
-	else
-		snprintf(e->cap_name, sizeof(e->cap_name), "CAP_%u", e->cap);
-	find_caller(state, r->frames, e->caller, sizeof(e->caller));
-	snprintf(e->audit, sizeof(e->audit), "%s", audit_of(e->caller));
+	cap_audit_name(e->cap, e->cap_name, sizeof(e->cap_name));
+	cap_audit_find_caller(sp->host, sp->t, r->frames, CAPABLE_FRAMES, e->caller,
+			      sizeof(e->caller));
+	snprintf(e->audit, sizeof(e->audit), "%s", cap_audit_of(e->caller));
 	return (long)sizeof(*e);
 }
 
