@@ -17,6 +17,7 @@ struct global_opts {
 };
 
 /* Each command gets argv[0] = its own name; returns the exit status. */
+int cmd_caps(const struct global_opts *g, int argc, char *argv[]);
 int cmd_containers(const struct global_opts *g, int argc, char *argv[]);
 int cmd_list(const struct global_opts *g, int argc, char *argv[]);
 int cmd_rules(const struct global_opts *g, int argc, char *argv[]);
@@ -24,6 +25,7 @@ int cmd_rules(const struct global_opts *g, int argc, char *argv[]);
 int cmd_rules_test(const struct global_opts *g, int argc, char *argv[]);
 int cmd_run(const struct global_opts *g, int argc, char *argv[]);
 int cmd_serve(const struct global_opts *g, int argc, char *argv[]);
+int cmd_seccomp(const struct global_opts *g, int argc, char *argv[]);
 int cmd_version(const struct global_opts *g, int argc, char *argv[]);
 int cmd_keygen(const struct global_opts *g, int argc, char *argv[]);
 int cmd_sign(const struct global_opts *g, int argc, char *argv[]);

@@ -32,11 +32,13 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "caps", cmd_caps },
 	{ "containers", cmd_containers },
 	{ "keygen", cmd_keygen },
 	{ "list", cmd_list },
 	{ "rules", cmd_rules },
 	{ "run", cmd_run },
+	{ "seccomp", cmd_seccomp },
 	{ "serve", cmd_serve },
 	{ "sign", cmd_sign },
 	{ "token", cmd_token },
@@ -51,10 +53,12 @@ static void print_main_help(FILE *f)
 	      "Run eBPF tracker plugins and write their events.\n"
 	      "\n"
 	      "Commands:\n"
+	      "  caps record|run        the capabilities a workload needs, and only those\n"
 	      "  containers             list the running containers and their cgroups\n"
 	      "  list [TRACKER]         list the trackers, or describe one\n"
 	      "  rules check|test ...   validate rules files, replay events through them\n"
 	      "  run TRACKER[,...]      run trackers and write their events\n"
+	      "  seccomp COMMAND        learn, check, merge, diff and enforce seccomp profiles\n"
 	      "  serve [TRACKER,...]    run as a daemon with an HTTP API (docs/control-plane.md)\n"
 	      "  version                print versions and the plugin search path\n"
 	      "  keygen PREFIX          make an Ed25519 key pair for signing plugins\n"
@@ -131,8 +135,8 @@ static int parse_global_args(struct global_opts *g, int argc, char *argv[])
 		}
 	}
 	if (optind == argc)
-		return usage_error(NULL, "no command given (containers, list, rules, run, serve or "
-				   "version)");
+		return usage_error(NULL, "no command given (caps, containers, list, rules, run, seccomp, "
+				   "serve or version)");
 	return CLI_CONTINUE;
 }
 
@@ -160,6 +164,6 @@ int main(int argc, char *argv[])
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return commands[i].run(&g, argc - optind, argv + optind);
-	return usage_error(NULL, "unknown command '%s' (containers, keygen, list, rules, run, serve, "
-			   "sign, token or version)", name);
+	return usage_error(NULL, "unknown command '%s' (caps, containers, keygen, list, rules, run, "
+			   "seccomp, serve, sign, token or version)", name);
 }
