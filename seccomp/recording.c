@@ -232,11 +232,12 @@ void sc_recording_seal(struct eun_seccomp_recording *r)
 				  "runtime's (a container without a mount namespace of its own "
 				  "looks so); --include-runtime allows them", runtime);
 	if (r->phases && r->n_starts && !filtered && !strcmp(r->subject_kind, "container"))
-		sc_recording_note(r, "the runtime installed no seccomp filter while recorded, so "
-				  "what it does between installing the profile and the "
-				  "workload's exec is not known; if the container does not start "
-				  "under the profile, record it once more with the complain "
-				  "profile in its config (or use --include-runtime)");
+		sc_recording_note(r, "the runtime neither installed a seccomp filter nor set "
+				  "no_new_privs while recorded, so what it does between installing "
+				  "the profile and the workload's exec is not known; if the "
+				  "container does not start under the profile, record it once more "
+				  "with the complain profile in its config (or use "
+				  "--include-runtime)");
 	for (size_t i = 0; i < r->n_calls; i++) {
 		char name[40];
 

@@ -19,6 +19,8 @@
  * it enters the container's namespaces is still the runtime). A seccomp
  * filter installed before that exec moves the task (with TSYNC, its
  * process) to the filtered phase: what the runtime does under the profile.
+ * So does no_new_privs set before it, for the whole process: a runtime sets
+ * it to install the profile unprivileged, just before it does.
  *
  * Watch mode: tasks under a seccomp filter in the cgroup; a syscall the
  * filter answered with an errno is one whose sys_exit came without a
@@ -302,9 +304,16 @@ static __always_inline void on_kind(__u64 kind, struct pt_regs *regs, struct tas
 		break;
 	case SECCOMP_KIND_PRCTL:
 		arg_add(row, kind, a0 & 0xffffffffULL);
-		/* PR_SET_SECCOMP, SECCOMP_MODE_FILTER */
-		if (phase == SECCOMP_PHASE_RUNTIME && a0 == 22 && arg_of(regs, abi, 1) == 2)
+		if (phase != SECCOMP_PHASE_RUNTIME)
+			break;
+		/* PR_SET_SECCOMP, SECCOMP_MODE_FILTER: this thread */
+		if (a0 == 22 && arg_of(regs, abi, 1) == 2)
 			mark_filtered(task, 0);
+		/* PR_SET_NO_NEW_PRIVS, 1: what a runtime does to install the
+		 * profile without privileges, as late as it can, on all its
+		 * threads (TSYNC); from here on it may run under the profile. */
+		if (a0 == 38 && arg_of(regs, abi, 1) == 1)
+			mark_filtered(task, 1);
 		break;
 	case SECCOMP_KIND_IOCTL:
 		arg_add(row, kind, arg_of(regs, abi, 1) & 0xffffffffULL);
@@ -314,8 +323,9 @@ static __always_inline void on_kind(__u64 kind, struct pt_regs *regs, struct tas
 		arg_add(row, kind, arg_of(regs, abi, 2) & SECCOMP_PROT_EXEC);
 		break;
 	case SECCOMP_KIND_SECCOMP:
-		/* SECCOMP_SET_MODE_FILTER; flag SECCOMP_FILTER_FLAG_TSYNC */
-		if (phase == SECCOMP_PHASE_RUNTIME && a0 == 1)
+		/* SECCOMP_SET_MODE_FILTER with a program (libseccomp probes the
+		 * flags the kernel knows with a NULL one); flag TSYNC */
+		if (phase == SECCOMP_PHASE_RUNTIME && a0 == 1 && arg_of(regs, abi, 2))
 			mark_filtered(task, arg_of(regs, abi, 1) & 1);
 		break;
 	}
@@ -439,31 +449,34 @@ static __always_inline void subject_event(struct cgroup *cgrp, const char *path,
 	eun_record_submit(e);
 }
 
-/* True when a cgroup directory name is the awaited id: ID itself, or
- * PREFIX-ID or PREFIX-ID.scope (systemd units), but not a conmon's. */
-static __always_inline int name_matches(const char *name, int len)
+/* True when a cgroup directory name (len bytes in a 128-byte buffer) is
+ * the awaited id: ID itself, or PREFIX-ID or PREFIX-ID.scope (systemd
+ * units), but not a conmon's. Every index is masked into the buffer, which
+ * is all the verifier needs; the length checks keep the logic right. */
+static __always_inline int name_matches(const char *name, __u64 len)
 {
-	__u32 n = seccomp_cfg_await_len;
-	int start;
+#define AT(i) name[(i) & 127]
+	__u64 n = seccomp_cfg_await_len, start;
 
-	if (len >= 6 && name[len - 6] == '.' && name[len - 5] == 's' && name[len - 4] == 'c' &&
-	    name[len - 3] == 'o' && name[len - 2] == 'p' && name[len - 1] == 'e')
+	if (len >= 6 && AT(len - 6) == '.' && AT(len - 5) == 's' && AT(len - 4) == 'c' &&
+	    AT(len - 3) == 'o' && AT(len - 2) == 'p' && AT(len - 1) == 'e')
 		len -= 6;
-	if (n == 0 || n > 127 || len < (int)n)
+	if (n == 0 || n > 127 || len < n)
 		return 0;
-	start = len - (int)n;
-	if (start > 0 && name[start - 1] != '-')
+	start = len - n;
+	if (start > 0 && AT(start - 1) != '-')
 		return 0;
-	if (start >= 7 && name[start - 7] == 'c' && name[start - 6] == 'o' && name[start - 5] == 'n' &&
-	    name[start - 4] == 'm' && name[start - 3] == 'o' && name[start - 2] == 'n')
+	if (start >= 7 && AT(start - 7) == 'c' && AT(start - 6) == 'o' && AT(start - 5) == 'n' &&
+	    AT(start - 4) == 'm' && AT(start - 3) == 'o' && AT(start - 2) == 'n')
 		return 0;
-	for (int i = 0; i < 127; i++) {
-		if (i >= (int)n)
+	for (__u64 i = 0; i < 127; i++) {
+		if (i >= n)
 			break;
-		if (start + i < 0 || start + i >= 128 || name[start + i] != seccomp_cfg_await_name[i])
+		if (AT(start + i) != seccomp_cfg_await_name[i])
 			return 0;
 	}
 	return 1;
+#undef AT
 }
 
 /* The awaited container's cgroup is made: it becomes the subject. */
@@ -481,7 +494,7 @@ int BPF_PROG(await_mkdir, struct cgroup *cgrp, const char *path)
 	if (cgrp->root != task->cgroups->dfl_cgrp->root)
 		return 0;
 	len = bpf_probe_read_kernel_str(name, sizeof(name), cgrp->kn->name);
-	if (len <= 1 || !name_matches(name, (int)len - 1))
+	if (len <= 1 || !name_matches(name, (__u64)len - 1))
 		return 0;
 	if (__sync_val_compare_and_swap(&seccomp_subject_claim, 0, 1) != 0)
 		return 0;

@@ -188,7 +188,7 @@ struct seccomp_call_event {
 	__u32 nr;
 	__u32 pad_;
 	char abi[8];
-	char phase[16];
+	char phase[24];
 	char syscall[SECCOMP_NAME_LEN];
 };
 
@@ -199,7 +199,7 @@ struct seccomp_arg_event {
 	__u8 overflow; /* more distinct values than the set keeps were seen */
 	__u8 pad_[3];
 	char abi[8];
-	char phase[16];
+	char phase[24];
 	char kind[16];
 };
 
@@ -211,7 +211,7 @@ struct seccomp_cap_event {
 	__u8 granted;
 	__u8 override;
 	__u8 pad_[2];
-	char phase[16];
+	char phase[24];
 	char cap_name[24];
 	char audit[8];
 	char caller[48];
