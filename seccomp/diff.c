@@ -136,18 +136,25 @@ static int settings_changes(struct changes *c, const struct eun_seccomp_profile 
 	return err;
 }
 
+/* The kinds of change, in the order the text lists them. */
+static const char *const kinds[] = { "default", "arch", "syscall", "args", "errno" };
+
 static char *render_text(const struct changes *c, const struct eun_seccomp_profile *a,
 			 const struct eun_seccomp_profile *b)
 {
 	struct sc_buf out = { 0 };
 
 	sc_buf_printf(&out, "--- %s\n+++ %s\n", a->origin, b->origin);
-	for (size_t i = 0; i < c->n; i++) {
-		const struct change *x = &c->v[i];
+	/* Settings, then syscalls, their conditions, and errno rules last. */
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+		for (size_t i = 0; i < c->n; i++) {
+			const struct change *x = &c->v[i];
 
-		sc_buf_printf(&out, "%c %-8s %s%s%s\n", x->sign, x->what, x->name,
-			      x->detail ? ": " : "", x->detail ? x->detail : "");
-	}
+			if (strcmp(x->what, kinds[k]))
+				continue;
+			sc_buf_printf(&out, "%c %-8s %s%s%s\n", x->sign, x->what, x->name,
+				      x->detail ? ": " : "", x->detail ? x->detail : "");
+		}
 	if (!c->n)
 		sc_buf_printf(&out, "(the profiles allow the same)\n");
 	return sc_buf_take(&out);
