@@ -37,8 +37,8 @@ static uint64_t monotonic_ms(void)
 static void say_what(const struct record_subject *s)
 {
 	if (s->argv)
-		fprintf(stderr, "eunomia: recording '%s' and its children until it exits\n",
-			s->argv[0]);
+		fprintf(stderr, "eunomia: recording '%s' (started) and its children until it "
+			"exits\n", s->argv[0]);
 	else if (s->cgroup)
 		fprintf(stderr, "eunomia: recording cgroup %s until it is removed%s\n", s->cgroup,
 			s->duration_s > 0 ? " or the duration ends" : " or Ctrl-C");
@@ -74,7 +74,6 @@ int record_subject_run(const struct global_opts *g, const struct record_subject 
 		eun_ctx_free(ctx);
 		return err == -ENOENT || err == -EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
 	}
-	say_what(s);
 	err = eun_seccomp_recorder_start(rec);
 	if (err) {
 		/* The tracker runs: it was the command that could not start. */
@@ -86,6 +85,7 @@ int record_subject_run(const struct global_opts *g, const struct record_subject 
 		eun_ctx_free(ctx);
 		return running ? CLI_EXIT_USAGE : exit_code_for_start_error(err);
 	}
+	say_what(s); /* recording from here on */
 	while (!stop_requested()) {
 		int timeout = POLL_INTERVAL_MS;
 
