@@ -20,7 +20,10 @@
  * filter installed before that exec moves the task (with TSYNC, its
  * process) to the filtered phase: what the runtime does under the profile.
  * So does no_new_privs set before it, for the whole process: a runtime sets
- * it to install the profile unprivileged, just before it does.
+ * it to install the profile unprivileged, just before it does. A runtime's
+ * threads but its first are in the filtered phase from the start: TSYNC
+ * puts them under the profile too, and their housekeeping (Go's futexes and
+ * sleeps) recurs at any moment, in the thread that installs it as well.
  *
  * Watch mode: tasks under a seccomp filter in the cgroup; a syscall the
  * filter answered with an errno is one whose sys_exit came without a
@@ -203,10 +206,13 @@ static __always_inline __u64 phase_of(struct task_struct *task)
 	if (seccomp_cfg_start_phase == SECCOMP_PHASE_WORKLOAD)
 		return SECCOMP_PHASE_WORKLOAD;
 	t = bpf_task_storage_get(&seccomp_tasks, task, 0, 0);
-	if (t)
+	if (t && t->phase != SECCOMP_PHASE_RUNTIME)
 		return t->phase;
 	tgid = task->tgid;
-	if (bpf_map_lookup_elem(&seccomp_tsync, &tgid))
+	/* A runtime's other threads run under its profile as soon as it is
+	 * installed (TSYNC), and what they do (a language runtime's futexes,
+	 * sleeps, signals, memory) happens at any time, then too. */
+	if (task->pid != tgid || bpf_map_lookup_elem(&seccomp_tsync, &tgid))
 		return SECCOMP_PHASE_FILTERED;
 	return SECCOMP_PHASE_RUNTIME;
 }

@@ -39,8 +39,9 @@ enum seccomp_abi {
 
 /* Phases of a task of the subject. A task is the runtime's until its first
  * exec inside the subject (for a container: in a mount namespace other than
- * the runtime's); after a seccomp filter install before that exec, its
- * calls go to RUNTIME_FILTERED (what the runtime does under the profile). */
+ * the runtime's); after a seccomp filter install or no_new_privs before
+ * that exec, and in threads other than the process's first, its calls go
+ * to RUNTIME_FILTERED (what the runtime may do under the profile). */
 enum seccomp_phase {
 	SECCOMP_PHASE_RUNTIME = 0,
 	SECCOMP_PHASE_FILTERED = 1,
