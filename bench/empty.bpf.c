@@ -9,6 +9,7 @@
  *   exec       sched_process_exec and _exit (the process tracker, whose
  *              fork event is off by default)
  *   tcp        inet_sock_set_state (the tcp tracker, tcplife)
+ *   sys_enter  the BTF tracepoint sys_enter (the seccomp tracker)
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -41,6 +42,12 @@ int empty_exit(void *ctx)
 
 SEC("tp_btf/inet_sock_set_state")
 int empty_sock_state(void *ctx)
+{
+	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int empty_sys_enter(void *ctx)
 {
 	return 0;
 }

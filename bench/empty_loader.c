@@ -4,7 +4,7 @@
  * benchmark floor), prints "attached" once they are in place, and keeps
  * them attached until SIGTERM or SIGINT, then detaches and unloads them.
  *
- *     empty_loader [open|open_pair|exec|tcp]      (default: open)
+ *     empty_loader [open|open_pair|exec|tcp|sys_enter]      (default: open)
  */
 #include <errno.h>
 #include <signal.h>
@@ -20,13 +20,15 @@ static bool select_set(struct empty_bpf *skel, const char *set)
 {
 	bool open = !strcmp(set, "open"), pair = !strcmp(set, "open_pair");
 	bool exec = !strcmp(set, "exec"), tcp = !strcmp(set, "tcp");
+	bool sys_enter = !strcmp(set, "sys_enter");
 
 	bpf_program__set_autoload(skel->progs.empty_enter_openat, pair);
 	bpf_program__set_autoload(skel->progs.empty_exit_openat, open || pair);
 	bpf_program__set_autoload(skel->progs.empty_exec, exec);
 	bpf_program__set_autoload(skel->progs.empty_exit, exec);
 	bpf_program__set_autoload(skel->progs.empty_sock_state, tcp);
-	return open || pair || exec || tcp;
+	bpf_program__set_autoload(skel->progs.empty_sys_enter, sys_enter);
+	return open || pair || exec || tcp || sys_enter;
 }
 
 int main(int argc, char **argv)
@@ -48,7 +50,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (argc > 2 || !select_set(skel, set)) {
-		fprintf(stderr, "usage: empty_loader [open|open_pair|exec|tcp]\n");
+		fprintf(stderr, "usage: empty_loader [open|open_pair|exec|tcp|sys_enter]\n");
 		empty_bpf__destroy(skel);
 		return 2;
 	}

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause)
-# bench/targets.sh — the closing table of bench/run: each target of issue 6
+# bench/targets.sh — the closing table of bench/run: each target of issues 6 and 13
 # with the value measured in this run and whether it was met. Reported,
 # never enforced: the exit status does not depend on it. Sourced by
 # bench/run, after the sections whose numbers it reads.
@@ -49,4 +49,13 @@ targets_table() {
 	printf '  %-52s %-16s %s\n' "startup, all trackers < 300 ms" "$all ms" "$(verdict "$all" "<" 300)"
 	printf '  %-52s %-16s %s\n' "RSS under load, all trackers < 20 MB" "$rss MB" "$(verdict "$rss" "<" 20)"
 	printf '  %-52s %-16s %s\n' "library + CLI + all plugins (stripped) < 4 MB" "$size MB" "$(verdict "$size" "<" 4)"
+	if [[ $sections == *seccomp* ]]; then
+		local sc_r sc_e sc_ms
+		read -r sc_r sc_e sc_ms <<<"$(seccomp_target_values)"
+		printf '  %-52s %-16s %s\n' "seccomp record, openat+close storm <= 1.10x (paired)" "${sc_r}x" \
+			"$(verdict "$sc_r" "<=" 1.10)"
+		printf '  %-52s %-16s %s\n' "  ... its floor, an empty sys_enter program" "${sc_e}x" "(reference)"
+		printf '  %-52s %-16s %s\n' "seccomp profile written and checked < 100 ms" "$sc_ms ms" \
+			"$(verdict "$sc_ms" "<" 100)"
+	fi
 }
