@@ -6,7 +6,8 @@
 #   with sysinfo (never used) it fails with EPERM and the denial is an event
 #   (-o json); with socket(AF_INET) (only AF_UNIX was seen) likewise;
 # - the same 64-bit program calling getpid through int 0x80: both ABIs, the
-#   compat call named with the i386 table; and the 32-bit build of the
+#   compat call named with the i386 table; with the x32 bit: x32; and the
+#   32-bit build of the
 #   program (gcc -m32) recorded under x86 with i386 names, run under its
 #   profile;
 # - merge and diff of two recordings; profile from a saved recording;
@@ -108,6 +109,12 @@ has "$dir/i80.json" '.architectures == ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"]' ||
 "$cli" seccomp run --profile "$dir/i80.json" -- "$target" "$work" int80 >/dev/null 2>"$dir/err" ||
 	fail "int80 under its profile: $(cat "$dir/err")"
 echo "ok: int 0x80 getpid recorded under x86 (nr 20, getpid), run under its profile"
+"$cli" seccomp record -o "$dir/x32.json" --report json:"$dir/x32r.json" -- "$target" "$work" x32 \
+	>/dev/null 2>"$dir/err" || fail "record x32: $(cat "$dir/err")"
+has "$dir/x32r.json" '.syscalls[] | select(.arch == "x32" and .nr == 39) | .name == "getpid"' ||
+	fail "the call with __X32_SYSCALL_BIT is not x32 getpid: $(jq -c '[.syscalls[] | select(.arch != "x86_64")]' "$dir/x32r.json")"
+has "$dir/x32.json" '.architectures | index("SCMP_ARCH_X32")' || fail "no SCMP_ARCH_X32: $(jq -c .architectures "$dir/x32.json")"
+echo "ok: a syscall with __X32_SYSCALL_BIT recorded under x32 (39, getpid)"
 
 if [ -n "$target32" ]; then
 	"$cli" seccomp record -o "$dir/p32.json" --report json:"$dir/r32.json" -- "$target32" "$work" \

@@ -12,7 +12,8 @@
 #   its workload passes;
 # - with a syscall the workload needs removed (newfstatat, which ls needs
 #   and runc does not under the profile), the container starts and its
-#   workload fails.
+#   workload fails, and its denials are events of the container (the
+#   tracker's watch mode, found by the container's name).
 #
 # usage: seccomp_runc.sh EUNOMIA_BINARY   (plugins from $EUNOMIA_PLUGIN_PATH)
 set -eu
@@ -40,7 +41,7 @@ name=eun-seccomp-$$
 rec_pid=""
 cleanup() {
 	[ -z "$rec_pid" ] || kill "$rec_pid" 2>/dev/null || true
-	for c in "$name" "$name-2" "$name-3"; do
+	for c in "$name" "$name-2" "$name-3" "$name-4"; do
 		runc delete -f "$c" >/dev/null 2>&1 || true
 	done
 	rm -rf "$dir"
@@ -126,3 +127,36 @@ jq '(.linux.seccomp.syscalls[] | select(.action == "SCMP_ACT_ALLOW") | .names) -
 grep -qx hello "$dir/$name-3.out" && grep -q 'ls: .*Operation not permitted' "$dir/$name-3.out" ||
 	fail "the container did not start, or ls did not fail with EPERM without newfstatat: $(cat "$dir/$name-3.out")"
 echo "ok: without newfstatat, which ls needs, the container starts and its workload fails with EPERM"
+
+# ---- its denials as events of the container --------------------------------------
+# runc create starts the container's init, which waits; the tracker in watch
+# mode then finds the container by name, and runc start lets it run.
+cp "$dir/config.less" "$dir/bundle/config.json"
+runc create -b "$dir/bundle" "$name-4" </dev/null >"$dir/create.out" 2>&1 ||
+	fail "runc create: $(cat "$dir/create.out")"
+"$cli" run seccomp --set seccomp.mode=watch --container "$name-4" --format json --duration 30 \
+	>"$dir/watch.json" 2>"$dir/watch.err" &
+rec_pid=$!
+i=0
+until bpftool prog show name watch_exit 2>/dev/null | grep -q watch_exit; do
+	kill -0 $rec_pid 2>/dev/null || fail "eunomia run seccomp ended: $(cat "$dir/watch.err")"
+	i=$((i + 1))
+	[ $i -lt 300 ] || fail "the watch did not start in 30 s"
+	sleep 0.1
+done
+sleep 0.5 # loaded, then attached
+runc start "$name-4" || fail "runc start"
+i=0
+while [ "$(runc state "$name-4" 2>/dev/null | jq -r .status)" = running ]; do
+	i=$((i + 1))
+	[ $i -lt 300 ] || fail "the container did not stop"
+	sleep 0.1
+done
+kill -INT $rec_pid
+wait $rec_pid || fail "eunomia run seccomp failed: $(cat "$dir/watch.err")"
+rec_pid=""
+jq -e -n --arg id "$name-4" 'any(inputs; .type == "denied" and .syscall == "newfstatat" and
+	.action == "errno" and .err == 1 and .comm == "ls" and .container_id == $id)' \
+	"$dir/watch.json" >/dev/null ||
+	fail "no denied newfstatat of ls in container $name-4: $(head -c 600 "$dir/watch.json")"
+echo "ok: the denials of a container under its profile are events with its id (watch mode)"

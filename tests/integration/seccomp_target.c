@@ -4,13 +4,15 @@
  * every run (files, a Unix socket, a thread, a child process, an ioctl,
  * anonymous memory), and, on request, one more:
  *
- *     seccomp_target DIR [extra|inet|int80]
+ *     seccomp_target DIR [extra|inet|int80|x32]
  *
  *   extra  also sysinfo(), which the plain run never makes
  *   inet   also socket(AF_INET, SOCK_DGRAM): a socket call with arguments
  *          the plain run never passes
  *   int80  also getpid() through int 0x80, the 32-bit compat entry
  *          (x86-64 only), so one process uses both ABIs
+ *   x32    also getpid() with __X32_SYSCALL_BIT (x86-64 only): the x32 ABI,
+ *          whose ENOSYS (kernels without CONFIG_X86_X32_ABI) is ignored
  *
  * Exit status 0, or 3 when the extra call failed (its errno printed).
  * Built 64-bit, and 32-bit (-m32) where the compiler can.
@@ -26,6 +28,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/sysinfo.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -100,7 +103,7 @@ int main(int argc, char *argv[])
 	int err;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: seccomp_target DIR [extra|inet|int80]\n");
+		fprintf(stderr, "usage: seccomp_target DIR [extra|inet|int80|x32]\n");
 		return 2;
 	}
 	if ((err = plain(argv[1])))
@@ -122,6 +125,10 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "seccomp_target: int 0x80 getpid failed\n");
 		return 3;
 	}
+#if defined(__x86_64__)
+	if (argc > 2 && !strcmp(argv[2], "x32"))
+		syscall(0x40000000L | SYS_getpid);
+#endif
 	printf("seccomp_target: ok\n");
 	return 0;
 }
