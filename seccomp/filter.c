@@ -116,8 +116,10 @@ scmp_filter_ctx sc_filter_build(const struct eun_seccomp_profile *p, enum eun_se
 	}
 	ctx = seccomp_init(sc_action_scmp(&def, p));
 	if (!ctx)
-		return sc_error_null(EINVAL, "%s: libseccomp refused the default action %s",
-				     p->origin, sc_action_oci(def.kind));
+		return sc_error_null(EINVAL, "%s: libseccomp refused the default action %s (its API "
+				     "level here is %u; SCMP_ACT_LOG and SCMP_ACT_KILL_PROCESS need "
+				     "3, a kernel with seccomp(2) that knows them)", p->origin,
+				     sc_action_oci(def.kind), seccomp_api_get());
 	for (size_t i = 0; i < p->n_arches; i++) {
 		if (p->arches[i] == native) {
 			native_listed = true;

@@ -115,7 +115,7 @@ static int parse_arg(struct eun_seccomp_profile *p, const char *where, json_t *o
 
 static int parse_rule(struct eun_seccomp_profile *p, size_t i, json_t *o)
 {
-	struct sc_arg args[6];
+	struct sc_arg args[6] = { 0 };
 	struct sc_action act = { 0 };
 	struct sc_rule *r;
 	json_t *names = NULL, *v, *ae;
