@@ -373,7 +373,7 @@ int BPF_PROG(record_enter, struct pt_regs *regs, long nr)
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(record_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	struct seccomp_workload_event *e;
+	struct seccomp_workload_raw *e;
 	struct task_struct *task;
 	struct seccomp_task *t;
 	struct seccomp_row *r;

@@ -90,8 +90,7 @@ static const struct eun_field subject_fields[] = {
 static const struct eun_field workload_fields[] = {
 	F(struct seccomp_workload_event, filename, EUN_FIELD_STR, NULL, 0, "the program executed"),
 	F(struct seccomp_workload_event, nr, EUN_FIELD_U32, NULL, 0, "number of the exec syscall"),
-	F(struct seccomp_workload_event, abi, EUN_FIELD_U32, NULL, 0,
-	  "its ABI: 0 native, 1 32-bit compat, 2 x32"),
+	F(struct seccomp_workload_event, abi, EUN_FIELD_STR, NULL, 0, "its ABI"),
 };
 
 static const struct eun_field denied_fields[] = {
@@ -381,7 +380,24 @@ static int seccomp_collect(void *state)
 	return 0;
 }
 
-/* Named denied record from the raw one; other ring records as they are. */
+/* The workload record with its ABI named. */
+static long decode_workload(const void *raw, size_t raw_len, void *out, size_t out_cap)
+{
+	const struct seccomp_workload_raw *r = raw;
+	struct seccomp_workload_event *e = out;
+
+	if (raw_len < sizeof(*r) || out_cap < sizeof(*e))
+		return -EINVAL;
+	memset(e, 0, sizeof(*e));
+	e->hdr = r->hdr;
+	e->nr = r->nr;
+	snprintf(e->abi, sizeof(e->abi), "%s", seccomp_abi_arch(r->abi));
+	memcpy(e->filename, r->filename, sizeof(e->filename));
+	e->filename[sizeof(e->filename) - 1] = '\0';
+	return (long)sizeof(*e);
+}
+
+/* Named denied and workload records from the raw ones; subject records as they are. */
 static long seccomp_decode(void *state, const void *raw, size_t raw_len, void *out, size_t out_cap)
 {
 	const struct eun_record_header *h = raw;
@@ -392,6 +408,8 @@ static long seccomp_decode(void *state, const void *raw, size_t raw_len, void *o
 	(void)state;
 	if (raw_len < sizeof(*h) || raw_len > out_cap)
 		return -EINVAL;
+	if (h->type == SECCOMP_WORKLOAD)
+		return decode_workload(raw, raw_len, out, out_cap);
 	if (h->type != SECCOMP_DENIED) {
 		memcpy(out, raw, raw_len);
 		return (long)raw_len;

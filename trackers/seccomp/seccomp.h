@@ -150,7 +150,8 @@ struct seccomp_subject_event {
 	char path[SECCOMP_PATH_LEN];  /* below the cgroup v2 root */
 };
 
-struct seccomp_workload_event {
+/* What the BPF side submits when a task starts its workload. */
+struct seccomp_workload_raw {
 	struct eun_record_header hdr; /* the task, after its exec */
 	__u32 abi;
 	__u32 nr;                     /* of the exec syscall */
@@ -180,6 +181,14 @@ struct seccomp_denied_event {
 	char abi[8];
 	char action[8];
 	char syscall[SECCOMP_NAME_LEN];
+};
+
+struct seccomp_workload_event {
+	struct eun_record_header hdr;
+	__u32 nr;
+	char abi[8];
+	char filename[SECCOMP_PATH_LEN];
+	__u32 pad_;
 };
 
 struct seccomp_call_event {
