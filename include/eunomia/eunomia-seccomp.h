@@ -128,6 +128,7 @@ struct eun_seccomp_call {
 	char first_comm[16];
 	size_t :0;
 };
+#define EUN_LAST_eun_seccomp_call first_comm
 
 /* Number of (ABI, phase, syscall) entries, and entry i (sorted by ABI,
  * phase, number) into out (its sz set by the caller). 0 or -ERANGE. */
@@ -166,6 +167,7 @@ struct eun_seccomp_profile_opts {
 	unsigned max_arg_values;
 	size_t :0;
 };
+#define EUN_LAST_eun_seccomp_profile_opts max_arg_values
 
 /* The profile that allows what the recording saw: defaultAction
  * SCMP_ACT_ERRNO, defaultErrnoRet EPERM (or SCMP_ACT_LOG); the native
@@ -227,6 +229,7 @@ struct eun_seccomp_recorder_opts {
 	unsigned interval_ms;   /* how often the tracker's counts are read; 0: 1000 */
 	size_t :0;
 };
+#define EUN_LAST_eun_seccomp_recorder_opts interval_ms
 
 /* A recorder of one subject in ctx: creates the `seccomp` tracker (for a
  * command: its cgroup first). NULL with errno set (EINVAL: bad opts,
@@ -269,6 +272,7 @@ struct eun_seccomp_runner_opts {
 	char *const *argv;                        /* the command, NULL-terminated */
 	size_t :0;
 };
+#define EUN_LAST_eun_seccomp_runner_opts argv
 
 /* A runner in ctx: a cgroup for the command and the `seccomp` tracker in
  * watch mode on it, whose `denied` events (syscall, number, ABI, action,

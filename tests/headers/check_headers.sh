@@ -32,7 +32,7 @@ for h in "$src"/include/eunomia/*.h; do
 done
 for h in "${headers[@]}"; do
 	# A declaration after the include: an empty translation unit is itself pedantic.
-	printf '#include <eunomia/%s.h>\nint header_check_%s;\n' "$h" "$h" >"$tmp/$h.c"
+	printf '#include <eunomia/%s.h>\nint header_check_%s;\n' "$h" "${h//-/_}" >"$tmp/$h.c"
 done
 
 n=0
