@@ -186,7 +186,9 @@ static bool identify(struct http_req *r)
 		}
 		if (cn[0]) {
 			p->role = cert_role(s->cfg, cn);
-			snprintf(p->who, sizeof(p->who), "cert %s", cn);
+			/* A longer CN is cut in the audit record, which names the caller. */
+			snprintf(p->who, sizeof(p->who), "cert %.*s",
+				 (int)(sizeof(p->who) - sizeof("cert ")), cn);
 			strcpy(p->how, "cert");
 		}
 	}
