@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 #define EUN_PLUGIN_ABI_MAJOR 1
-#define EUN_PLUGIN_ABI_MINOR 2
+#define EUN_PLUGIN_ABI_MINOR 3
 
 /* Name of the one symbol every plugin exports. Its type is eun_plugin_entry_fn. */
 #define EUN_PLUGIN_ENTRY_SYMBOL "eun_plugin_entry"
@@ -119,7 +119,8 @@ struct eun_host {
 /*
  * The plugin descriptor. Operations the plugin does not provide are NULL.
  * Required: create, destroy, start, stop; ring_fd when the records come
- * from a BPF ring buffer. Optional: decode, collect (ABI 1.1).
+ * from a BPF ring buffer. Optional: decode, collect (ABI 1.1), poll_fd and
+ * poll, kernel_drops (ABI 1.3).
  */
 struct eun_plugin_desc {
 	/* --- frozen across all ABI majors --- */
@@ -165,6 +166,26 @@ struct eun_plugin_desc {
 	 * when the tracker stops (before stop()), so no aggregate is lost.
 	 * 0 or -errno (+ host->set_error). */
 	int (*collect)(void *state);
+
+	/* --- ABI 1.3: read only when abi_minor >= 3 and size covers them --- */
+	/* Optional, with poll: a file descriptor (pollable for reading) that
+	 * becomes readable when the plugin has records waiting in a source the
+	 * core does not read itself, e.g. the epoll fd of libbpf's perf_buffer
+	 * over a BPF_MAP_TYPE_PERF_EVENT_ARRAY. Asked for right after each
+	 * successful start(); the core adds it to the ctx's epoll fd. Owned by
+	 * the plugin, valid until destroy(). */
+	int (*poll_fd)(void *state);
+	/* Optional, with poll_fd: read what waits and hand each record to
+	 * host->emit(). Called from the thread polling the ctx on every
+	 * poll/consume (so records a batched wakeup left behind wait at most
+	 * max_latency_ms) and once more after stop(), so none is lost. Returns
+	 * the number of samples read, or -errno (+ host->set_error). */
+	int (*poll)(void *state);
+	/* Optional: records the plugin's kernel side lost that the core cannot
+	 * count itself (e.g. perf buffer PERF_RECORD_LOST counts), as a running
+	 * total; added to the eun_dropped counter in eun_tracker_stats(). Called
+	 * from the thread owning the ctx; keep it a counter read. */
+	uint64_t (*kernel_drops)(void *state);
 };
 
 /* Type of the entry symbol. Called once per dlopen; returns a static descriptor. */
@@ -176,7 +197,8 @@ EUN_STATIC_ASSERT_(offsetof(struct eun_plugin_desc, abi_major) == 4, "frozen");
 EUN_STATIC_ASSERT_(offsetof(struct eun_plugin_desc, abi_minor) == 6, "frozen");
 EUN_STATIC_ASSERT_(offsetof(struct eun_plugin_desc, name) == 8, "frozen");
 EUN_STATIC_ASSERT_(offsetof(struct eun_plugin_desc, collect) == 112, "ABI 1.0 descriptor layout");
-EUN_STATIC_ASSERT_(sizeof(struct eun_plugin_desc) == 120, "ABI 1.1 descriptor layout");
+EUN_STATIC_ASSERT_(offsetof(struct eun_plugin_desc, poll_fd) == 120, "ABI 1.1/1.2 descriptor layout");
+EUN_STATIC_ASSERT_(sizeof(struct eun_plugin_desc) == 144, "ABI 1.3 descriptor layout");
 EUN_STATIC_ASSERT_(offsetof(struct eun_host, set_collect_interval) == 56, "ABI 1.0 host table layout");
 EUN_STATIC_ASSERT_(offsetof(struct eun_host, set_error_errno) == 80, "ABI 1.1 host table layout");
 EUN_STATIC_ASSERT_(sizeof(struct eun_host) == 88, "ABI 1.2 host table layout");

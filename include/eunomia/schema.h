@@ -64,7 +64,9 @@ enum eun_field_flags {
 
 /* One field of an event record. */
 struct eun_field {
-	const char *name;        /* [a-z0-9_]+, unique in its event type */
+	const char *name;        /* [a-z0-9_]+, unique in its event type; from ABI 1.3
+				  * also a dotted path of such parts ("proc.pid"),
+				  * for the members of a nested struct */
 	const char *description; /* one line for people; may be NULL */
 	const char *unit;        /* "ns", "bytes", "pages"...; NULL if unitless */
 	uint32_t type;           /* enum eun_field_type */

@@ -27,6 +27,12 @@ struct eun_plugin {
 	char *path;
 	size_t max_record; /* largest record_size over the plugin's event types */
 	int (*collect)(void *state); /* desc->collect for ABI >= 1.1 plugins, else NULL */
+	/* desc->poll_fd, poll, kernel_drops for ABI >= 1.3 plugins, else NULL */
+	int (*poll_fd)(void *state);
+	int (*poll)(void *state);
+	uint64_t (*kernel_drops)(void *state);
+	void (*release)(void *arg); /* for a descriptor the ctx owns: frees it, with release_arg */
+	void *release_arg;
 };
 
 /* One parsed config value (common keys and plugin keys alike). */
@@ -55,6 +61,7 @@ struct eun_tracker {
 	size_t n_config;
 	struct bpf_object *obj;       /* as given to host->prepare_bpf, may be NULL */
 	struct ring_reader *rb;       /* while running */
+	int poll_fd;                  /* plugin's poll_fd() while running, else -1 */
 	void *decode_buf;             /* plugin->max_record bytes when decode is set */
 	uint64_t events, decode_errors;
 	int cb_status;                /* negative listener return seen during a drain */
@@ -89,12 +96,24 @@ struct eun_ctx {
 
 /* ---- plugins (plugin_loader.c, plugin_validate.c, plugin_discovery.c) ---- */
 
+/* True if descriptor d was built for ABI 1.minor or later and its size
+ * covers `member`: the rule for reading members added after 1.0. */
+#define PLUGIN_DESC_HAS(d, minor, member) \
+	((d)->abi_minor >= (minor) &&      \
+	 (d)->size >= offsetof(struct eun_plugin_desc, member) + sizeof((d)->member))
 /* d->collect if the plugin was built for an ABI that has it, else NULL. */
 static inline int (*plugin_desc_collect(const struct eun_plugin_desc *d))(void *)
 {
-	if (d->abi_minor >= 1 && d->size >= offsetof(struct eun_plugin_desc, collect) + sizeof(d->collect))
-		return d->collect;
-	return NULL;
+	return PLUGIN_DESC_HAS(d, 1, collect) ? d->collect : NULL;
+}
+/* d->poll_fd and d->poll (ABI 1.3), or NULL. */
+static inline int (*plugin_desc_poll_fd(const struct eun_plugin_desc *d))(void *)
+{
+	return PLUGIN_DESC_HAS(d, 3, poll_fd) ? d->poll_fd : NULL;
+}
+static inline int (*plugin_desc_poll(const struct eun_plugin_desc *d))(void *)
+{
+	return PLUGIN_DESC_HAS(d, 3, poll) ? d->poll : NULL;
 }
 /* Before dlopen(): path is a regular file, an ELF shared object for this
  * machine, covering its segments (plugin_file_check.c). 0 or -errno
@@ -106,7 +125,15 @@ EUN_HIDDEN int plugin_open(const char *path, struct eun_plugin **out);
 /* Wrap an in-process descriptor (checked like a file's) named `where` in messages. */
 EUN_HIDDEN int plugin_from_desc(const struct eun_plugin_desc *d, const char *where,
 				struct eun_plugin **out);
+/* Unload a plugin: dlclose() a file's, release() a descriptor the ctx owns. */
 EUN_HIDDEN void plugin_close(struct eun_plugin *p);
+/* Register an in-process descriptor that ctx owns from now on, named
+ * `where` in messages (e.g. the BPF object's path): release(arg) frees it
+ * when the ctx unloads its plugins, or right away if registration fails.
+ * 0 or -errno as eun_ctx_add_plugin_desc(). For the modules above the core
+ * that build descriptors at run time (bpfobj/). */
+EUN_HIDDEN int ctx_add_owned_desc(struct eun_ctx *ctx, const struct eun_plugin_desc *d,
+				  const char *where, void (*release)(void *arg), void *arg);
 /* Check a descriptor (ABI version already accepted). 0 or -EINVAL + error text naming the problem. */
 EUN_HIDDEN int plugin_validate(const struct eun_plugin_desc *d, const char *path);
 /* Open every plugin found on the search path and hand each to add() (which
@@ -188,6 +215,9 @@ EUN_HIDDEN int event_deliver(struct eun_tracker *t, const void *rec, size_t len)
 EUN_HIDDEN int event_loop_collect(struct eun_tracker *t);
 /* Deliver what one tracker's ring holds; count or a listener's negative value. */
 EUN_HIDDEN int event_loop_drain(struct eun_tracker *t);
+/* Call t's poll() (plugins with poll_fd): the records it emitted, or a
+ * listener's negative value / poll()'s -errno. */
+EUN_HIDDEN int event_loop_poll(struct eun_tracker *t);
 /* Run collect() of every running tracker whose interval has passed; the
  * number of records they emitted, or a negative error. */
 EUN_HIDDEN int event_loop_collect_due(struct eun_ctx *ctx);

@@ -135,6 +135,24 @@ int eun_ctx_add_plugin_desc(struct eun_ctx *ctx, const struct eun_plugin_desc *d
 	return err;
 }
 
+int ctx_add_owned_desc(struct eun_ctx *ctx, const struct eun_plugin_desc *d, const char *where,
+		       void (*release)(void *arg), void *arg)
+{
+	struct eun_plugin *p;
+	int err = plugin_from_desc(d, where, &p);
+
+	if (err) {
+		release(arg);
+		return err;
+	}
+	p->release = release;
+	p->release_arg = arg;
+	err = ctx_add_plugin(ctx, p);
+	if (err)
+		plugin_close(p);
+	return err;
+}
+
 int eun_ctx_load_plugin(struct eun_ctx *ctx, const char *path)
 {
 	struct eun_plugin *p;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
- * Polling a context: wait on its epoll fd, drain every ring and run the
- * collects that are due (event_loop.c), flush the listeners. Trackers wake
+ * Polling a context: wait on its epoll fd, drain every ring, poll the
+ * plugins that read their own sources and run the collects that are due
+ * (event_loop.c), flush the listeners. Trackers wake
  * the reader in batches, so a poll also drains everything at least every
  * max_latency_ms. Between drains it does the container cache's walks and
  * the tracker stops and frees that listeners asked for during a delivery.
@@ -32,10 +33,14 @@ static int consume(struct eun_ctx *ctx)
 	for (size_t i = 0; i < ctx->n_trackers && n >= 0; i++) {
 		struct eun_tracker *t = ctx->trackers[i];
 
-		if (!t->rb)
-			continue;
-		n = event_loop_drain(t);
-		total += n > 0 ? n : 0;
+		if (t->rb) {
+			n = event_loop_drain(t);
+			total += n > 0 ? n : 0;
+		}
+		if (n >= 0 && t->poll_fd >= 0) {
+			n = event_loop_poll(t);
+			total += n > 0 ? n : 0;
+		}
 	}
 	if (n >= 0)
 		n = event_loop_collect_due(ctx);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1-or-later OR BSD-2-Clause) */
 /*
- * The rings of the event loop: every running tracker's ring buffer hangs
- * off the ctx's one epoll fd; draining one hands its samples to
- * event_dispatch() (event_deliver.c); collect() of aggregating trackers
- * runs on their interval. ctx_poll.c drives it.
+ * The rings of the event loop: every running tracker's ring buffer (and
+ * the poll_fd() of plugins that read other sources, ABI 1.3) hangs off the
+ * ctx's one epoll fd; draining one hands its samples to event_dispatch()
+ * (event_deliver.c), poll() hands them to host->emit(); collect() of
+ * aggregating trackers runs on their interval. ctx_poll.c drives it.
  */
 #include <string.h>
 #include <sys/epoll.h>
@@ -19,33 +20,66 @@ static int on_sample(void *cookie, const void *data, size_t size)
 	return t->cb_status;
 }
 
+/* Add the plugin's poll_fd() (ABI 1.3) to the ctx's epoll fd. */
+static int add_poll_fd(struct eun_tracker *t)
+{
+	const char *name = t->plugin->desc->name;
+	struct epoll_event ee = { .events = EPOLLIN, .data.ptr = t };
+	int fd = t->plugin->poll_fd(t->state);
+
+	if (fd < 0)
+		return set_error(EBADF, "tracker '%s': poll_fd() gave no file descriptor after start()",
+				 name);
+	if (epoll_ctl(t->ctx->epfd, EPOLL_CTL_ADD, fd, &ee) < 0)
+		return set_error(errno, "tracker '%s': epoll_ctl on its poll_fd(): %s", name,
+				 strerror(errno));
+	t->poll_fd = fd;
+	return 0;
+}
+
+/* Take the poll_fd out of the epoll fd, after delivering what still waits. */
+static void remove_poll_fd(struct eun_tracker *t)
+{
+	if (t->poll_fd < 0)
+		return;
+	if (event_loop_poll(t) < 0)
+		log_msg(EUN_LOG_WARN, "%s", eun_last_error());
+	epoll_ctl(t->ctx->epfd, EPOLL_CTL_DEL, t->poll_fd, NULL);
+	t->poll_fd = -1;
+}
+
 int event_loop_add(struct eun_tracker *t)
 {
 	const char *name = t->plugin->desc->name;
 	struct epoll_event ee = { .events = EPOLLIN, .data.ptr = t };
-	int fd;
+	int fd, err;
 
 	t->next_collect_ms = monotonic_ms() + t->collect_interval_ms;
-	/* Validation guarantees event types come from a ring, collect() or both. */
-	if (!t->plugin->desc->n_event_types || !t->plugin->desc->ring_fd)
+	/* Validation guarantees event types come from a ring, collect(), poll() or several. */
+	if (!t->plugin->desc->n_event_types)
+		return 0;
+	if (t->plugin->poll_fd && (err = add_poll_fd(t)))
+		return err;
+	if (!t->plugin->desc->ring_fd)
 		return 0;
 	fd = PLUGIN_OP(t, t->plugin->desc->ring_fd(t->state));
 	if (fd < 0 && t->op_errno)
 		return fd; /* the plugin said why */
 	if (fd < 0)
-		return set_error(EBADF, "tracker '%s': ring_fd() gave no ring buffer after start()", name);
-	t->rb = ring_reader_new(fd);
-	if (!t->rb)
-		return set_error(errno, "tracker '%s': cannot map its ring buffer: %s", name,
-				 strerror(errno));
-	if (epoll_ctl(t->ctx->epfd, EPOLL_CTL_ADD, ring_reader_fd(t->rb), &ee) < 0) {
-		int err = errno;
-
+		err = set_error(EBADF, "tracker '%s': ring_fd() gave no ring buffer after start()", name);
+	else if (!(t->rb = ring_reader_new(fd)))
+		err = set_error(errno, "tracker '%s': cannot map its ring buffer: %s", name,
+				strerror(errno));
+	else if (epoll_ctl(t->ctx->epfd, EPOLL_CTL_ADD, ring_reader_fd(t->rb), &ee) < 0) {
+		err = set_error(errno, "tracker '%s': epoll_ctl: %s", name, strerror(errno));
 		ring_reader_free(t->rb);
 		t->rb = NULL;
-		return set_error(err, "tracker '%s': epoll_ctl: %s", name, strerror(err));
 	}
-	return 0;
+	if (err && t->poll_fd >= 0) {
+		epoll_ctl(t->ctx->epfd, EPOLL_CTL_DEL, t->poll_fd, NULL);
+		t->poll_fd = -1;
+	}
+	return err;
 }
 
 int event_loop_drain(struct eun_tracker *t)
@@ -60,6 +94,25 @@ int event_loop_drain(struct eun_tracker *t)
 		return set_error(-n, "tracker '%s': cannot read its ring buffer: %s",
 				 t->plugin->desc->name, strerror(-n));
 	return n;
+}
+
+int event_loop_poll(struct eun_tracker *t)
+{
+	uint64_t before = t->events;
+	int err;
+
+	t->cb_status = 0;
+	clear_error(); /* as in event_loop_collect() */
+	err = t->plugin->poll(t->state);
+	if (t->cb_status < 0)
+		return t->cb_status;
+	if (err < 0) {
+		if (!*eun_last_error())
+			set_error(-err, "tracker '%s': poll() failed: %s", t->plugin->desc->name,
+				  strerror(-err));
+		return err;
+	}
+	return (int)(t->events - before);
 }
 
 int event_loop_collect(struct eun_tracker *t)
@@ -109,6 +162,7 @@ int event_loop_collect_due(struct eun_ctx *ctx)
 
 void event_loop_remove(struct eun_tracker *t)
 {
+	remove_poll_fd(t);
 	if (!t->rb)
 		return;
 	event_loop_drain(t);

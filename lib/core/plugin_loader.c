@@ -97,6 +97,10 @@ int plugin_from_desc(const struct eun_plugin_desc *d, const char *where, struct 
 	p->desc = d;
 	p->max_record = largest_record(d);
 	p->collect = plugin_desc_collect(d);
+	p->poll_fd = plugin_desc_poll_fd(d);
+	p->poll = plugin_desc_poll(d);
+	if (PLUGIN_DESC_HAS(d, 3, kernel_drops))
+		p->kernel_drops = d->kernel_drops;
 	*out = p;
 	return 0;
 }
@@ -107,6 +111,8 @@ void plugin_close(struct eun_plugin *p)
 		return;
 	if (p->dl)
 		dlclose(p->dl);
+	if (p->release)
+		p->release(p->release_arg);
 	free(p->path);
 	free(p);
 }

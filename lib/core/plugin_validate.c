@@ -10,6 +10,26 @@
 #define KNOWN_FIELD_FLAGS (EUN_FIELD_F_HEX | EUN_FIELD_F_KEY | EUN_FIELD_F_COUNTER | \
 			   EUN_FIELD_F_GAUGE | EUN_FIELD_F_ERRNO)
 
+/* A field name: an identifier, or from ABI 1.3 a dotted path of identifiers
+ * (the members of a nested struct, "proc.pid"). */
+static bool valid_field_name(const char *s, const struct eun_plugin_desc *d)
+{
+	size_t part = 0;
+
+	if (!s || !*s || strlen(s) > 63)
+		return false;
+	for (; *s; s++) {
+		if (*s == '.' && d->abi_minor >= 3 && part) {
+			part = 0;
+			continue;
+		}
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+		part++;
+	}
+	return part > 0;
+}
+
 static bool valid_ident(const char *s)
 {
 	if (!s || !*s || strlen(s) > 63)
@@ -36,14 +56,15 @@ static uint32_t type_size(uint32_t type)
 	}
 }
 
-static int check_field(const char *pn, const char *path, const struct eun_event_type *et,
-		       const struct eun_field *f)
+static int check_field(const char *pn, const char *path, const struct eun_plugin_desc *d,
+		       const struct eun_event_type *et, const struct eun_field *f)
 {
 	const char *fname = f->name ? f->name : "(null)";
 
-	if (!valid_ident(f->name))
+	if (!valid_field_name(f->name, d))
 		return set_error(EINVAL, "plugin '%s' (%s): event '%s' has a field named '%s'; "
-				 "field names must be non-empty [a-z0-9_]", pn, path, et->name, fname);
+				 "field names must be non-empty [a-z0-9_]%s", pn, path, et->name, fname,
+				 d->abi_minor >= 3 ? ", or such parts joined by dots" : "");
 	if (header_field_index(f->name) >= 0)
 		return set_error(EINVAL, "plugin '%s' (%s): event '%s' field '%s' clashes with the "
 				 "common header field of that name; rename it", pn, path, et->name, fname);
@@ -135,7 +156,7 @@ static int check_event_type(const char *pn, const char *path, const struct eun_p
 					 pn, path, et->name);
 	}
 	for (uint32_t i = 0; i < et->n_fields; i++) {
-		if ((err = check_field(pn, path, et, &et->fields[i])) ||
+		if ((err = check_field(pn, path, d, et, &et->fields[i])) ||
 		    (err = check_field_in_context(pn, path, d, et, &et->fields[i])))
 			return err;
 		for (uint32_t j = 0; j < i; j++)
@@ -180,9 +201,16 @@ static int check_ops(const char *pn, const char *path, const struct eun_plugin_d
 	if (missing)
 		return set_error(EINVAL, "plugin '%s' (%s): required operation %s() is NULL; "
 				 "create, destroy, start and stop must all be set", pn, path, missing);
-	if (d->n_event_types && !d->ring_fd && !plugin_desc_collect(d))
+	if (!plugin_desc_poll_fd(d) != !plugin_desc_poll(d))
+		return set_error(EINVAL, "plugin '%s' (%s): has %s() without %s(); set both or neither",
+				 pn, path, plugin_desc_poll(d) ? "poll" : "poll_fd",
+				 plugin_desc_poll(d) ? "poll_fd" : "poll");
+	if (d->n_event_types && !d->ring_fd && !plugin_desc_collect(d) && !plugin_desc_poll(d))
 		return set_error(EINVAL, "plugin '%s' (%s): declares event types but neither ring_fd() "
-				 "nor collect() to produce them", pn, path);
+				 "nor collect() nor poll() to produce them", pn, path);
+	if (plugin_desc_poll(d) && !d->n_event_types)
+		return set_error(EINVAL, "plugin '%s' (%s): has poll() but declares no event types "
+				 "to emit", pn, path);
 	if (plugin_desc_collect(d) && !d->n_event_types)
 		return set_error(EINVAL, "plugin '%s' (%s): has collect() but declares no event types "
 				 "to emit", pn, path);

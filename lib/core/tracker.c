@@ -82,6 +82,7 @@ struct eun_tracker *tracker_create(struct eun_ctx *ctx, struct eun_plugin *p,
 	}
 	t->ctx = ctx;
 	t->plugin = p;
+	t->poll_fd = -1;
 	err = config_build(t, OPTS_GET(opts, config, NULL), OPTS_GET(opts, n_config, 0));
 	if (!err && p->desc->decode && !(t->decode_buf = calloc(1, p->max_record)))
 		err = set_error(ENOMEM, "out of memory");
@@ -111,7 +112,8 @@ int tracker_start_check(struct eun_tracker *t)
 		return set_error(EINVAL, "tracker '%s' failed to start before; free it and create a new one",
 				 t->plugin->desc->name);
 	/* A plugin that handed the core no BPF object and reads no ring (pure
-	 * user-space collect()) needs nothing from the kernel the core checks. */
+	 * user-space collect() or poll()) needs nothing from the kernel the core
+	 * checks; one that reads its own BPF maps checks for itself. */
 	if (t->obj || t->plugin->desc->ring_fd)
 		return kernel_env_prepare(t->obj);
 	return 0;
@@ -242,7 +244,8 @@ int eun_tracker_stats(const struct eun_tracker *t, struct eun_tracker_stats *st)
 	struct eun_tracker_stats full = {
 		.sz = sizeof(full),
 		.events = t->events,
-		.kernel_drops = bpf_settings_read_drops(t->obj),
+		.kernel_drops = bpf_settings_read_drops(t->obj) +
+				(t->plugin->kernel_drops ? t->plugin->kernel_drops(t->state) : 0),
 		.decode_errors = t->decode_errors,
 		.replaced_skipped = t->replaced_skipped,
 	};

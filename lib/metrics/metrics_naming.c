@@ -67,6 +67,16 @@ static size_t strip_word(const char *name, size_t len, const char *word)
 	return len;
 }
 
+/* Field names may be dotted paths (members of nested structs, ABI 1.2);
+ * Prometheus names may not hold dots: "proc.pid" becomes "proc_pid". */
+static char *undot(char *name)
+{
+	for (char *p = name; p && *p; p++)
+		if (*p == '.')
+			*p = '_';
+	return name;
+}
+
 char *metrics_field_name(const char *tracker, const struct eun_event_type *et,
 			 const struct eun_field *f, enum family_kind kind)
 {
@@ -83,7 +93,7 @@ char *metrics_field_name(const char *tracker, const struct eun_event_type *et,
 		     (int)base, f->name, conv.suffix ? "_" : "", conv.suffix ? conv.suffix : "",
 		     kind == FAM_COUNTER ? "_total" : "") < 0)
 		return NULL;
-	return name;
+	return undot(name);
 }
 
 char *metrics_label_name(const char *name)
@@ -97,7 +107,7 @@ char *metrics_label_name(const char *name)
 		rename = rename || !strcmp(name, reserved[i]);
 	if (asprintf(&out, "%s%s", rename ? "field_" : "", name) < 0)
 		return NULL;
-	return out;
+	return undot(out);
 }
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */

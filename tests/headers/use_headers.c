@@ -69,6 +69,9 @@ static const struct eun_plugin_desc use_desc = {
 	.ring_fd = use_op,
 	.decode = NULL,
 	.collect = NULL,
+	.poll_fd = NULL,
+	.poll = NULL,
+	.kernel_drops = NULL,
 };
 #else
 /* C++17: positional initializers, in the members' order. */
@@ -80,7 +83,7 @@ static const struct eun_plugin_desc use_desc = {
 	sizeof(struct eun_plugin_desc), EUN_PLUGIN_ABI_MAJOR, EUN_PLUGIN_ABI_MINOR, "use",
 	EUN_VERSION_STRING, "uses every header", "BSD-2-Clause", use_types,
 	EUN_ARRAY_LEN(use_types), 0, NULL, use_create, use_destroy, use_op, use_op, use_op,
-	NULL, NULL,
+	NULL, NULL, NULL, NULL, NULL,
 };
 #endif
 

@@ -91,6 +91,9 @@ static const struct eun_plugin_desc desc = {
 	EUN_SKEL_OPS,
 	.decode = NULL,
 	.collect = demo_collect,
+	.poll_fd = NULL,
+	.poll = NULL,
+	.kernel_drops = NULL,
 };
 
 EUN_PLUGIN_DEFINE(desc)
