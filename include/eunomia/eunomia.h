@@ -148,6 +148,49 @@ struct eun_plugin_desc;
  * ABI version this library does not speak, -EINVAL for a bad descriptor). */
 EUN_API int eun_ctx_add_plugin_desc(struct eun_ctx *ctx, const struct eun_plugin_desc *desc);
 
+/* ---- BPF objects as trackers (docs/bpf-objects.md) -------------------- */
+
+/* What a start does with a program whose hook this kernel lacks (a kprobe
+ * where kprobes do not exist, an fentry program the kernel refuses). */
+enum eun_bpf_attach_policy {
+	EUN_BPF_ATTACH_ALL = 0,   /* the start fails, naming the program */
+	EUN_BPF_ATTACH_AVAILABLE, /* the program is left out, with a warning naming it;
+				   * the start fails only when no program attaches */
+};
+
+struct eun_bpf_object_opts {
+	size_t sz;                /* sizeof(struct eun_bpf_object_opts) */
+	/* Tracker name; NULL: the file's name without ".bpf.o" (or ".o"), in
+	 * lower case with other characters than [a-z0-9_] made '_'
+	 * ("./opensnoop.bpf.o" -> "opensnoop"). */
+	const char *name;
+	/* The struct of the object's BTF (or of event_header) that its ring or
+	 * perf buffer carries, when no annotation in the object says so:
+	 * "STRUCT", or "MAP=STRUCT[,MAP=STRUCT...]" for several buffers. */
+	const char *event_struct;
+	/* A schema file (YAML) describing the records; NULL: NAME.schema.yaml
+	 * beside the object, when it exists. */
+	const char *schema_path;
+	/* A C header defining the event struct, compiled with clang to BTF. */
+	const char *event_header;
+	enum eun_bpf_attach_policy attach;
+	size_t :0;
+};
+#define EUN_LAST_eun_bpf_object_opts attach
+
+/* Make the compiled libbpf object at path (a .bpf.o, e.g. one that
+ * `eunomia bpf-extract` took out of a libbpf-tools binary) a tracker of ctx,
+ * with no C wrapper: its ring buffers and perf event arrays become event
+ * types (their layout from an annotation in the object, opts->event_struct,
+ * a schema file or opts->event_header, first match wins), its hash and array
+ * maps of counters and histograms snapshots read every interval_ms, its
+ * globals config keys typed from BTF. Create the tracker with
+ * eun_tracker_new(ctx, eun_plugin_name(p), ...). Returns the plugin (owned
+ * by ctx), or NULL with errno: EINVAL (not a BPF object, no BTF, no output
+ * map, a layout that does not fit), EEXIST (the name is taken), ENOENT. */
+EUN_API const struct eun_plugin *eun_ctx_load_bpf_object(struct eun_ctx *ctx, const char *path,
+							 const struct eun_bpf_object_opts *opts);
+
 /* ---- discovery -------------------------------------------------------- */
 
 /* Number of plugins loaded in the context. */

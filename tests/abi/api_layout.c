@@ -132,6 +132,16 @@ const struct api_pin api_pins[] = {
 	PIN_VALUE(EUN_METRIC_COUNTER, 0),
 	PIN_VALUE(EUN_METRIC_GAUGE, 1),
 	PIN_VALUE(EUN_METRIC_HISTOGRAM, 2),
+	/* ---- libeunomia 0.2: compiled libbpf objects as trackers ---- */
+	PIN_SIZED(eun_bpf_object_opts, 48, 44),
+	PIN_MEMBER(eun_bpf_object_opts, sz, 0, 8),
+	PIN_MEMBER(eun_bpf_object_opts, name, 8, 8),
+	PIN_MEMBER(eun_bpf_object_opts, event_struct, 16, 8),
+	PIN_MEMBER(eun_bpf_object_opts, schema_path, 24, 8),
+	PIN_MEMBER(eun_bpf_object_opts, event_header, 32, 8),
+	PIN_MEMBER(eun_bpf_object_opts, attach, 40, 4),
+	PIN_VALUE(EUN_BPF_ATTACH_ALL, 0),
+	PIN_VALUE(EUN_BPF_ATTACH_AVAILABLE, 1),
 };
 
 const size_t api_pin_count = sizeof(api_pins) / sizeof(api_pins[0]);

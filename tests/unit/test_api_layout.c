@@ -81,7 +81,7 @@ START_TEST(members_pinned_in_order_up_to_the_known_size)
 			n_structs++;
 		end = 0;
 	}
-	ck_assert_uint_eq(n_structs, 13);
+	ck_assert_uint_eq(n_structs, 14);
 }
 END_TEST
 

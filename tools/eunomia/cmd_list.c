@@ -8,6 +8,7 @@
 #include <eunomia/eunomia.h>
 
 #include "args.h"
+#include "bpf_objects.h"
 #include "commands.h"
 #include "ctx_open.h"
 #include "diag.h"
@@ -20,12 +21,13 @@
 
 enum list_option {
 	OPT_HELP = LONG_ONLY_OPTION,
+	OPT_BPF_OBJECT, /* the four of BPF_OBJECT_LONG_OPTIONS() from here */
 };
 
 /* Print the help of `eunomia list`. */
 static void print_list_help(FILE *f)
 {
-	fputs("Usage: eunomia list [TRACKER]\n"
+	fputs("Usage: eunomia list [TRACKER|OBJECT]\n"
 	      "\n"
 	      "Without TRACKER, list the available trackers with their version and\n"
 	      "description. With TRACKER, describe its event types and their fields,\n"
@@ -35,6 +37,8 @@ static void print_list_help(FILE *f)
 	      "Options:\n"
 	      "  -h, --help  print this help\n"
 	      "\n", f);
+	fputs(bpf_object_options_help, f);
+	fputc('\n', f);
 	exit_codes_print_help(f);
 }
 
@@ -143,7 +147,8 @@ static int describe_tracker(const struct eun_plugin *p)
 
 	printf("%s %s: %s\n", eun_plugin_name(p), eun_plugin_version(p),
 	       first_line(eun_plugin_description(p), line, sizeof(line)));
-	printf("plugin file: %s\nlicense: %s\n", eun_plugin_path(p), eun_plugin_license(p));
+	printf("%s: %s\nlicense: %s\n", strcmp(eun_plugin_version(p), "bpf-object") ? "plugin file"
+	       : "BPF object", eun_plugin_path(p), eun_plugin_license(p));
 
 	printf("\nEvent types:\n");
 	if (eun_plugin_event_type_count(p) == 0)
@@ -165,13 +170,15 @@ static int describe_tracker(const struct eun_plugin *p)
 
 /* Parse the options of `eunomia list`; sets *tracker to TRACKER or NULL.
  * Returns CLI_CONTINUE or the exit status. */
-static int parse_list_args(int argc, char *argv[], const char **tracker)
+static int parse_list_args(int argc, char *argv[], const char **tracker,
+			   struct bpf_object_args *objs)
 {
 	static const struct option long_options[] = {
 		{ "help", no_argument, NULL, OPT_HELP },
+		BPF_OBJECT_LONG_OPTIONS(OPT_BPF_OBJECT),
 		{ 0 },
 	};
-	int c;
+	int c, code;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
@@ -180,6 +187,14 @@ static int parse_list_args(int argc, char *argv[], const char **tracker)
 		case OPT_HELP:
 			print_list_help(stdout);
 			return finish_stdout(CLI_EXIT_OK);
+		case OPT_BPF_OBJECT:
+		case OPT_BPF_OBJECT + 1:
+		case OPT_BPF_OBJECT + 2:
+		case OPT_BPF_OBJECT + 3:
+			code = bpf_object_arg(objs, "list", c - OPT_BPF_OBJECT, optarg);
+			if (code != CLI_CONTINUE)
+				return code;
+			break;
 		default:
 			return report_bad_option("list", c, argv);
 		}
@@ -193,15 +208,24 @@ static int parse_list_args(int argc, char *argv[], const char **tracker)
 /* `eunomia list [TRACKER]`. */
 int cmd_list(const struct global_opts *g, int argc, char *argv[])
 {
+	struct bpf_object_args objs = { 0 };
 	const char *tracker = NULL;
 	struct eun_ctx *ctx;
-	int code = parse_list_args(argc, argv, &tracker);
+	int code = parse_list_args(argc, argv, &tracker, &objs);
 
 	if (code != CLI_CONTINUE)
 		return code;
+	if (objs.any && !(tracker && is_bpf_object_arg(tracker)))
+		return usage_error("list", "--event-struct, --schema, --event-header and --attach "
+				   "describe a BPF object; give one as ./FILE.bpf.o");
 	ctx = cli_ctx_open(g, false);
 	if (!ctx)
 		return CLI_EXIT_RUNTIME;
+	if (tracker && is_bpf_object_arg(tracker) &&
+	    (code = bpf_object_load(ctx, tracker, &objs, &tracker)) != CLI_EXIT_OK) {
+		eun_ctx_free(ctx);
+		return code;
+	}
 	if (!tracker) {
 		code = list_trackers(ctx);
 	} else {

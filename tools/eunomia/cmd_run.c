@@ -81,6 +81,27 @@ static int create_tracker(struct run *r, const struct run_opts *o, const char *n
 	return CLI_EXIT_OK;
 }
 
+/* Load the BPF objects among the trackers and name each by its tracker, so
+ * that --set TRACKER.KEY finds it. Returns the exit status (0: all loaded). */
+static int load_objects(struct run *r, struct run_opts *o)
+{
+	int code = CLI_EXIT_OK;
+	bool any = false;
+
+	for (size_t i = 0; code == CLI_EXIT_OK && i < o->n_trackers; i++) {
+		if (!is_bpf_object_arg(o->trackers[i]))
+			continue;
+		any = true;
+		code = bpf_object_load(r->ctx, o->trackers[i], &o->objs, &o->trackers[i]);
+	}
+	if (code == CLI_EXIT_OK && o->objs.any && !any)
+		return usage_error("run", "--event-struct, --schema, --event-header and --attach "
+				   "describe BPF objects; give one as ./FILE.bpf.o");
+	if (code == CLI_EXIT_OK && run_opts_check_settings(o) != CLI_CONTINUE)
+		return CLI_EXIT_USAGE;
+	return code;
+}
+
 /* Create every tracker of the run. Returns the exit status (0: all created). */
 static int create_trackers(struct run *r, const struct run_opts *o)
 {
@@ -231,7 +252,7 @@ static int trace(struct run *r, const struct run_opts *o)
 }
 
 /* Run the trackers named in o. Returns the exit status. */
-static int run_trackers(const struct global_opts *g, const struct run_opts *o)
+static int run_trackers(const struct global_opts *g, struct run_opts *o)
 {
 	struct run r = { 0 };
 	int code, err = signals_install();
@@ -243,7 +264,9 @@ static int run_trackers(const struct global_opts *g, const struct run_opts *o)
 	r.ctx = cli_ctx_open(g, true);
 	if (!r.ctx)
 		return CLI_EXIT_RUNTIME;
-	code = create_trackers(&r, o);
+	code = load_objects(&r, o);
+	if (code == CLI_EXIT_OK)
+		code = create_trackers(&r, o);
 	if (code == CLI_EXIT_OK && (o->metrics_addr || o->otlp))
 		code = run_metrics_start(r.ctx, o, &r.metrics);
 	if (code == CLI_EXIT_OK && o->otlp)

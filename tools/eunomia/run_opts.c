@@ -34,12 +34,13 @@ enum run_option {
 	OPT_ROTATE_SIZE,
 	OPT_ROTATE_KEEP,
 	OPT_HELP,
+	OPT_BPF_OBJECT, /* the four of BPF_OBJECT_LONG_OPTIONS() from here */
 };
 
 /* Print the help of `eunomia run`. */
 static void print_run_help(FILE *f)
 {
-	fputs("Usage: eunomia run TRACKER[,TRACKER...] [OPTIONS]\n"
+	fputs("Usage: eunomia run TRACKER|OBJECT[,TRACKER|OBJECT...] [OPTIONS]\n"
 	      "\n"
 	      "Start the trackers and write their events until the duration has\n"
 	      "passed or SIGINT/SIGTERM arrives. Loading BPF programs needs root\n"
@@ -85,6 +86,8 @@ static void print_run_help(FILE *f)
 	      "                            docs/otlp.md lists them); repeatable\n"
 	      "  -h, --help                print this help\n"
 	      "\n", f);
+	fputs(bpf_object_options_help, f);
+	fputc('\n', f);
 	exit_codes_print_help(f);
 }
 
@@ -346,8 +349,7 @@ static int take_duration(struct run_opts *o, const char *arg)
 	return CLI_CONTINUE;
 }
 
-/* Check that every --set names a tracker of the run. Returns CLI_CONTINUE or CLI_EXIT_USAGE. */
-static int check_setting_trackers(const struct run_opts *o)
+int run_opts_check_settings(const struct run_opts *o)
 {
 	for (size_t s = 0; s < o->n_settings; s++) {
 		const char *tracker = o->settings[s].tracker;
@@ -415,6 +417,11 @@ static int apply_option(struct run_opts *o, int c, int argc, char *argv[])
 	case OPT_HELP:
 		print_run_help(stdout);
 		return finish_stdout(CLI_EXIT_OK);
+	case OPT_BPF_OBJECT:
+	case OPT_BPF_OBJECT + 1:
+	case OPT_BPF_OBJECT + 2:
+	case OPT_BPF_OBJECT + 3:
+		return bpf_object_arg(&o->objs, "run", c - OPT_BPF_OBJECT, optarg);
 	default:
 		return report_bad_option("run", c, argv);
 	}
@@ -441,6 +448,7 @@ int run_opts_parse(struct run_opts *o, int argc, char *argv[])
 		{ "rotate-size", required_argument, NULL, OPT_ROTATE_SIZE },
 		{ "rotate-keep", required_argument, NULL, OPT_ROTATE_KEEP },
 		{ "help", no_argument, NULL, OPT_HELP },
+		BPF_OBJECT_LONG_OPTIONS(OPT_BPF_OBJECT),
 		{ 0 },
 	};
 	int c, code;
@@ -469,9 +477,9 @@ int run_opts_parse(struct run_opts *o, int argc, char *argv[])
 	code = check_outputs(o);
 	if (code == CLI_CONTINUE)
 		code = check_filter_settings(o);
-	if (code != CLI_CONTINUE)
-		return code;
-	return check_setting_trackers(o);
+	/* --set TRACKER is checked once the BPF objects among the trackers
+	 * have their names (run_opts_check_settings()). */
+	return code;
 }
 
 /* Free what run_opts_parse() allocated. */

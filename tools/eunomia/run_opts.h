@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bpf_objects.h"
 #include "output_spec.h"
 
 /* One --set TRACKER.KEY=VALUE; the three strings point into `text`. */
@@ -42,12 +43,17 @@ struct run_opts {
 	const char *otlp_url;          /* its URL, NULL: from the environment or the default */
 	const char **otlp_settings;    /* n_otlp_settings --otlp-set KEY=VALUE */
 	size_t n_otlp_settings;
+	struct bpf_object_args objs;   /* how to read the BPF objects among the trackers */
 };
 
 /* Parse the arguments of `eunomia run` (argv[0] is "run") into o, which
  * must be zeroed. Returns CLI_CONTINUE or the exit status; free o with
  * run_opts_free() in both cases. */
 int run_opts_parse(struct run_opts *o, int argc, char *argv[]);
+
+/* Check that every --set names a tracker of the run, once the BPF objects
+ * among them have their tracker names. Returns CLI_CONTINUE or CLI_EXIT_USAGE. */
+int run_opts_check_settings(const struct run_opts *o);
 
 /* Free what run_opts_parse() allocated. */
 void run_opts_free(struct run_opts *o);
