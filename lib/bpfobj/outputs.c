@@ -503,8 +503,23 @@ static int read_schema(struct resolve *r)
 	return r->sf_used ? 0 : set_error(ENOMEM, "out of memory");
 }
 
-/* Explicit sources that described nothing: a typo is an error, a source
- * that a higher one shadowed a warning. */
+/* Maps named by --event-struct and the schema file must exist: a typo is
+ * an error before anything else is looked at. */
+static int check_named_maps(struct resolve *r)
+{
+	for (size_t i = 0; i < r->n_ns; i++)
+		if (r->ns[i].map && !bpf_object__find_map_by_name(r->obj, r->ns[i].map))
+			return set_error(EINVAL, "object %s: --event-struct %s=%s: the object has no map "
+					 "'%s'", r->o->path, r->ns[i].map, r->ns[i].st, r->ns[i].map);
+	for (size_t i = 0; i < r->sf.n; i++)
+		if (r->sf.e[i].map && !bpf_object__find_map_by_name(r->obj, r->sf.e[i].map))
+			return set_error(EINVAL, "schema file %s line %u: object %s has no map '%s'",
+					 r->sf.path, r->sf.e[i].line, r->o->path, r->sf.e[i].map);
+	return 0;
+}
+
+/* Explicit sources that described nothing: a source that a higher one
+ * shadowed is a warning, one that fits no map an error. */
 static int check_unused(struct resolve *r)
 {
 	for (size_t i = 0; i < r->n_ns; i++) {
@@ -512,9 +527,6 @@ static int check_unused(struct resolve *r)
 
 		if (ns->used)
 			continue;
-		if (ns->map && !bpf_object__find_map_by_name(r->obj, ns->map))
-			return set_error(EINVAL, "object %s: --event-struct %s=%s: the object has no map "
-					 "'%s'", r->o->path, ns->map, ns->st, ns->map);
 		if (!ns->map && r->n_unannotated != 1)
 			return set_error(EINVAL, "object %s: --event-struct %s: the object has %zu ring "
 					 "or perf buffers; say which one with MAP=%s", r->o->path, ns->st,
@@ -527,9 +539,6 @@ static int check_unused(struct resolve *r)
 
 		if (r->sf_used[i])
 			continue;
-		if (se->map && !bpf_object__find_map_by_name(r->obj, se->map))
-			return set_error(EINVAL, "schema file %s line %u: object %s has no map '%s'",
-					 r->sf.path, se->line, r->o->path, se->map);
 		if (!se->map && r->n_unannotated != 1)
 			return set_error(EINVAL, "schema file %s line %u: object %s has %zu ring or perf "
 					 "buffers; say which one this entry describes with 'map:'",
@@ -583,7 +592,7 @@ int outputs_find(struct bpfobj *o, struct bpf_object *obj, const struct bpfobj_s
 	int err;
 
 	if ((err = annotations_read(r.btf, o->path, &r.ann, &r.n_ann)) ||
-	    (err = parse_event_struct(&r)) || (err = read_schema(&r)))
+	    (err = parse_event_struct(&r)) || (err = read_schema(&r)) || (err = check_named_maps(&r)))
 		goto out;
 	count_event_maps(&r);
 	bpf_object__for_each_map(m, obj) {

@@ -17,6 +17,7 @@ struct global_opts {
 };
 
 /* Each command gets argv[0] = its own name; returns the exit status. */
+int cmd_bpf_extract(const struct global_opts *g, int argc, char *argv[]);
 int cmd_caps(const struct global_opts *g, int argc, char *argv[]);
 int cmd_containers(const struct global_opts *g, int argc, char *argv[]);
 int cmd_list(const struct global_opts *g, int argc, char *argv[]);

@@ -32,6 +32,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "bpf-extract", cmd_bpf_extract },
 	{ "caps", cmd_caps },
 	{ "containers", cmd_containers },
 	{ "keygen", cmd_keygen },
@@ -53,11 +54,13 @@ static void print_main_help(FILE *f)
 	      "Run eBPF tracker plugins and write their events.\n"
 	      "\n"
 	      "Commands:\n"
+	      "  bpf-extract BINARY     write the BPF objects a libbpf skeleton binary holds\n"
 	      "  caps record|run        the capabilities a workload needs, and only those\n"
 	      "  containers             list the running containers and their cgroups\n"
 	      "  list [TRACKER]         list the trackers, or describe one\n"
 	      "  rules check|test ...   validate rules files, replay events through them\n"
-	      "  run TRACKER[,...]      run trackers and write their events\n"
+	      "  run TRACKER[,...]      run trackers (or BPF objects, ./NAME.bpf.o) and write\n"
+	      "                         their events\n"
 	      "  seccomp COMMAND        learn, check, merge, diff and enforce seccomp profiles\n"
 	      "  serve [TRACKER,...]    run as a daemon with an HTTP API (docs/control-plane.md)\n"
 	      "  version                print versions and the plugin search path\n"
@@ -135,8 +138,8 @@ static int parse_global_args(struct global_opts *g, int argc, char *argv[])
 		}
 	}
 	if (optind == argc)
-		return usage_error(NULL, "no command given (caps, containers, list, rules, run, seccomp, "
-				   "serve or version)");
+		return usage_error(NULL, "no command given (bpf-extract, caps, containers, list, rules, "
+				   "run, seccomp, serve or version)");
 	return CLI_CONTINUE;
 }
 
@@ -164,6 +167,6 @@ int main(int argc, char *argv[])
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(commands[i].name, name) == 0)
 			return commands[i].run(&g, argc - optind, argv + optind);
-	return usage_error(NULL, "unknown command '%s' (caps, containers, keygen, list, rules, run, "
-			   "seccomp, serve, sign, token or version)", name);
+	return usage_error(NULL, "unknown command '%s' (bpf-extract, caps, containers, keygen, list, "
+			   "rules, run, seccomp, serve, sign, token or version)", name);
 }
