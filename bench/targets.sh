@@ -39,6 +39,11 @@ targets_table() {
 		done
 		size=$(awk -v s="$size" 'BEGIN { printf "%.2f", s / 1048576 }')
 	fi
+	local bo_perf=- bo_ring=-
+	if [[ $sections == *bpfobj* ]]; then
+		bo_perf=$(bpfobj_ratio perf)
+		bo_ring=$(bpfobj_ratio ring)
+	fi
 	echo "Targets (reported, not enforced)"
 	printf '  %-52s %-16s %s\n' target measured verdict
 	printf '  %-52s %-16s %s\n' "eunomia files overhead <= 1.30x untraced (paired)" "${ratio_v}x" "$(verdict "$ratio_v" "<=" 1.30)"
@@ -58,4 +63,6 @@ targets_table() {
 		printf '  %-52s %-16s %s\n' "seccomp profile written and checked < 100 ms" "$sc_ms ms" \
 			"$(verdict "$sc_ms" "<" 100)"
 	fi
+	printf '  %-52s %-16s %s\n' "BPF object, perf buffer: CPU/1M <= 1.10x native" "${bo_perf}x" "$(verdict "$bo_perf" "<=" 1.10)"
+	printf '  %-52s %-16s %s\n' "BPF object, ring buffer: CPU/1M <= 1.10x native" "${bo_ring}x" "$(verdict "$bo_ring" "<=" 1.10)"
 }

@@ -244,6 +244,7 @@ int inst_attach(struct inst *in)
 		in->host->log(in->t, EUN_PLOG_WARN, "program '%s' (SEC(\"%s\")) left out: cannot "
 			      "attach: %s; %s", bpf_program__name(p), bpf_program__section_name(p),
 			      strerror(-last), hook_hint(bpf_program__section_name(p)));
+		in->skip[k] = true; /* its hook stays missing: no retry, no new warning */
 	}
 	if (!err && tried && !attached)
 		err = set_error(-last, "object %s: none of its %zu programs could be attached (the "

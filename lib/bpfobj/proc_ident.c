@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bpfobj/bpfobj.h"
@@ -37,6 +38,16 @@ struct proc_cache *proc_cache_new(void)
 void proc_cache_free(struct proc_cache *pc)
 {
 	free(pc);
+}
+
+/* Milliseconds of the coarse monotonic clock: the age of an entry needs no
+ * more, and this is asked for every event. */
+static int64_t coarse_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Read /proc/PID/NAME into buf (NUL-terminated); its length or -1. */
@@ -82,7 +93,7 @@ static void lookup(struct proc_cache *pc, uint32_t pid, struct proc_ident *pi)
 
 	memset(pi, 0, sizeof(*pi));
 	pi->pid = pid;
-	pi->at_ms = monotonic_ms();
+	pi->at_ms = coarse_ms();
 	if (read_proc(pid, "status", buf, sizeof(buf)) < 0 || !(p = strstr(buf, "\nUid:")))
 		return;
 	pi->uid = (uint32_t)strtoul(p + 5, NULL, 10);
@@ -111,7 +122,7 @@ const struct proc_ident *proc_cache_get(struct proc_cache *pc, uint32_t pid)
 {
 	struct proc_ident *pi = &pc->slot[pid % SLOTS];
 
-	if (pi->pid != pid || monotonic_ms() - pi->at_ms >= TTL_MS)
+	if (pi->pid != pid || coarse_ms() - pi->at_ms >= TTL_MS)
 		lookup(pc, pid, pi);
 	return pi;
 }

@@ -30,13 +30,27 @@ static uint64_t now_boot_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* An integer field of the sample, zero-extended. */
+/* An integer field of the sample, zero-extended (sizes 1, 2, 4, 8). */
 static uint64_t read_uint(const struct lay_field *f, const char *sample)
 {
-	uint64_t v = 0;
+	const char *p = sample + f->offset;
+	uint32_t v32;
+	uint16_t v16;
+	uint64_t v;
 
-	memcpy(&v, sample + f->offset, f->size < 8 ? f->size : 8);
-	return v;
+	switch (f->size) {
+	case 8:
+		memcpy(&v, p, 8);
+		return v;
+	case 4:
+		memcpy(&v32, p, 4);
+		return v32;
+	case 2:
+		memcpy(&v16, p, 2);
+		return v16;
+	default:
+		return (uint8_t)*p;
+	}
 }
 
 /* Header fields from the role fields of out's layout. */

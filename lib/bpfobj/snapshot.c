@@ -159,24 +159,27 @@ static int read_error(struct inst *in, const struct output *out, int err)
 static int collect_hash(struct inst *in, size_t oi, int fd, int ncpu, char *vals, char *val)
 {
 	const struct output *out = &in->o->outs[oi];
-	char *keys = NULL, *cur = NULL;
 	size_t n = 0, cap = 0;
+	char *keys = NULL;
 	int err = 0;
 
+	/* The keys first: deleting while walking would restart the walk. */
 	for (;;) {
 		if (n == cap) {
-			char *grown = cap < MAX_KEYS ? realloc(keys, (cap = cap ? cap * 2 : 64) * out->key_size)
-						     : NULL;
+			char *grown;
 
-			if (!grown) {
+			if (cap >= MAX_KEYS)
+				break; /* the rest waits for the next snapshot */
+			cap = cap ? cap * 2 : 64;
+			if (!(grown = realloc(keys, cap * out->key_size))) {
 				free(keys);
-				return cap >= MAX_KEYS ? 0 : set_error(ENOMEM, "out of memory");
+				return set_error(ENOMEM, "out of memory");
 			}
 			keys = grown;
 		}
-		if (bpf_map_get_next_key(fd, cur, keys + n * out->key_size))
+		if (bpf_map_get_next_key(fd, n ? keys + (n - 1) * out->key_size : NULL,
+					 keys + n * out->key_size))
 			break;
-		cur = keys + n * out->key_size;
 		n++;
 	}
 	for (size_t i = 0; i < n && !err; i++) {
