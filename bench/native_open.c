@@ -8,7 +8,7 @@
  * /proc (kept for a second for the last process seen), so that its events
  * say what the generic path's say;
  * the perf buffer variant reads it as the generic loader does (libbpf's
- * raw perf_buffer of 1 MiB per CPU, woken once 64 KiB wait; plugin ABI 1.2
+ * raw perf_buffer of 1 MiB per CPU, woken once 64 KiB wait; plugin ABI 1.3
  * poll_fd/poll),
  * the ring variant through the core's ring reader and decode().
  * Built twice: native_open_perf.so and, with -DBENCH_RING, native_open_ring.so.

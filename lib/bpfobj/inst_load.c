@@ -176,7 +176,8 @@ int inst_load(struct inst *in)
 	} else if (o->attach_policy == EUN_BPF_ATTACH_ALL || n_bad == n_tried) {
 		struct bpf_program *p = prog_at(in->obj, first);
 
-		err = set_error(-errs[first], "object %s: program '%s' (SEC(\"%s\")) cannot be loaded: "
+		/* The privileges were checked: what is missing is the kernel's (exit status 4). */
+		err = set_error(ENOTSUP, "object %s: program '%s' (SEC(\"%s\")) cannot be loaded: "
 				"%s; %s; %s%s", o->path, bpf_program__name(p),
 				bpf_program__section_name(p), strerror(-errs[first]),
 				hook_hint(bpf_program__section_name(p)),
@@ -235,7 +236,7 @@ int inst_attach(struct inst *in)
 		in->links[k] = NULL;
 		last = -errno;
 		if (o->attach_policy == EUN_BPF_ATTACH_ALL) {
-			err = set_error(-last, "object %s: cannot attach program '%s' (SEC(\"%s\")): %s; "
+			err = set_error(ENOTSUP, "object %s: cannot attach program '%s' (SEC(\"%s\")): %s; "
 					"%s; %s", o->path, bpf_program__name(p), bpf_program__section_name(p),
 					strerror(-last), hook_hint(bpf_program__section_name(p)),
 					policy_fix());
@@ -247,7 +248,7 @@ int inst_attach(struct inst *in)
 		in->skip[k] = true; /* its hook stays missing: no retry, no new warning */
 	}
 	if (!err && tried && !attached)
-		err = set_error(-last, "object %s: none of its %zu programs could be attached (the "
+		err = set_error(ENOTSUP, "object %s: none of its %zu programs could be attached (the "
 				"warnings name each one)", o->path, tried);
 	if (!err && !tried)
 		err = set_error(EINVAL, "object %s has no program that libbpf can attach by its SEC() "
