@@ -233,12 +233,13 @@ struct bpfobj {
 	char *version;
 };
 
-/* Find the outputs of an opened object and their layouts. 0 or -errno. */
+/* What the user gave to describe the records (eun_bpf_object_opts). */
 struct bpfobj_sources {
 	const char *event_struct;  /* --event-struct: STRUCT or MAP=STRUCT[,MAP=STRUCT] */
 	const char *schema_path;   /* explicit --schema, else NULL */
 	const char *event_header;
 };
+/* Find the outputs of an opened object and their layouts. 0 or -errno. */
 int outputs_find(struct bpfobj *o, struct bpf_object *obj, const struct bpfobj_sources *src);
 /* Record layout of each output (type ids, offsets); 0 or -errno. */
 int outputs_place(struct bpfobj *o);
@@ -264,11 +265,9 @@ struct us_filter {
 	char *cgroup;         /* path below the cgroup v2 mount ("/a/b"), NULL: none */
 };
 
-/* Values read back from an array map to turn its totals into deltas. */
+/* Totals last read from an array map, to turn the next ones into deltas. */
 struct snap_prev {
 	void *values;         /* max_entries * value_size bytes (summed over CPUs) */
-	uint32_t n;
-	bool have;
 };
 
 struct reader_ctx;
@@ -296,7 +295,7 @@ struct inst {
 	uint64_t lost;               /* perf buffer PERF_RECORD_LOST counts */
 	void *rec;                   /* one record being built, o->max_record bytes */
 	struct snap_prev *prev;      /* per output (OUT_SNAP arrays) */
-	void *snap_key, *snap_val, *snap_sum; /* collect() buffers */
+	void *snap_sum;              /* collect(): one entry as a sample (key, value) */
 	int64_t boot_minus_mono;     /* ns, for monotonic timestamps */
 	bool *size_warned;           /* per output: a short sample was reported */
 };

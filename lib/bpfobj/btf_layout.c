@@ -26,7 +26,6 @@
 struct walk {
 	const struct btf *btf;
 	struct layout *lay;
-	const char *what;
 	bool key;       /* a map key: fields are labels */
 	bool hist_ok;   /* map values: "slots" arrays are histograms */
 };
@@ -213,7 +212,8 @@ static int walk_array(struct walk *w, const struct btf_type *t, const char *path
 				       .offset = off, .size = a->nelems * (uint32_t)esize,
 				       .slot_size = (uint32_t)esize, .flags = EUN_FIELD_F_COUNTER };
 
-		return layout_add(w->lay, &f);
+		/* It needs room for its "<name>_sum" beside it. */
+		return strlen(path) + 4 > MAX_NAME ? 0 : layout_add(w->lay, &f);
 	}
 	if (a->nelems > MAX_FLAT_ELEMS)
 		return 0;
@@ -284,7 +284,7 @@ int btf_layout_build(const struct btf *btf, int type_id, const char *what, enum 
 	__u32 id = (__u32)type_id;
 	const struct btf_type *t = resolve(btf, &id, NULL);
 	bool key = use == LAY_KEY;
-	struct walk w = { .btf = btf, .lay = lay, .what = what, .key = key,
+	struct walk w = { .btf = btf, .lay = lay, .key = key,
 			  .hist_ok = use == LAY_VALUE };
 	int err;
 

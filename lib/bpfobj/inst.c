@@ -220,8 +220,6 @@ void inst_destroy(void *state)
 	free(in->prev);
 	free(in->rec);
 	free(in->size_warned);
-	free(in->snap_key);
-	free(in->snap_val);
 	free(in->snap_sum);
 	free(in);
 }

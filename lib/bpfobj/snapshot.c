@@ -211,7 +211,6 @@ static int collect_array(struct inst *in, size_t oi, int fd, int ncpu, char *val
 		free(delta);
 		return set_error(ENOMEM, "out of memory");
 	}
-	prev->n = n;
 	for (uint32_t k = 0; k < n && !err; k++) {
 		char *totals = (char *)prev->values + (size_t)k * out->value_size;
 		char key[8] = { 0 };
@@ -229,7 +228,6 @@ static int collect_array(struct inst *in, size_t oi, int fd, int ncpu, char *val
 		if (!all_zero(out, delta))
 			err = emit_entry(in, oi, key, delta);
 	}
-	prev->have = true;
 	free(delta);
 	return err;
 }

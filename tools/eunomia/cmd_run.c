@@ -33,6 +33,7 @@ struct run {
 	struct run_outputs *outs;      /* the -o outputs, attached to ctx */
 	struct eun_metrics *metrics;   /* --metrics or --otlp, else NULL */
 	struct eun_otlp *otlp;         /* --otlp, else NULL */
+	const char **paths;            /* per tracker of the run: its BPF object file, or NULL */
 };
 
 /* Report that `action` (e.g. "start") failed for tracker `name` with err.
@@ -47,19 +48,21 @@ static void report_tracker_failure(const char *action, const char *name, int err
 		cli_error("cannot %s tracker '%s': %s", action, name, strerror(-err));
 }
 
-/* Report why eun_tracker_new() failed with err. Returns the exit status:
- * refused configuration is a usage error. */
-static int report_tracker_new_error(const char *name, int err)
+/* Report why eun_tracker_new() failed with err for tracker `name` (of BPF
+ * object `path`, or NULL). Returns the exit status: refused configuration
+ * is a usage error. */
+static int report_tracker_new_error(const char *name, const char *path, int err)
 {
 	report_tracker_failure("create", name, err);
 	if (err != -EINVAL && err != -ERANGE)
 		return CLI_EXIT_RUNTIME;
-	fprintf(stderr, "Try 'eunomia list %s' for its config keys.\n", name);
+	fprintf(stderr, "Try 'eunomia list %s' for its config keys.\n", path ? path : name);
 	return CLI_EXIT_USAGE;
 }
 
 /* Create one tracker with its config entries. Returns the exit status (0: created). */
-static int create_tracker(struct run *r, const struct run_opts *o, const char *name)
+static int create_tracker(struct run *r, const struct run_opts *o, const char *name,
+			  const char *path)
 {
 	struct tracker_config cfg;
 	struct eun_tracker *t;
@@ -76,7 +79,7 @@ static int create_tracker(struct run *r, const struct run_opts *o, const char *n
 	err = -errno;
 	tracker_config_free(&cfg);
 	if (!t)
-		return report_tracker_new_error(name, err);
+		return report_tracker_new_error(name, path, err);
 	r->trackers[r->n_trackers++] = t;
 	return CLI_EXIT_OK;
 }
@@ -88,10 +91,16 @@ static int load_objects(struct run *r, struct run_opts *o)
 	int code = CLI_EXIT_OK;
 	bool any = false;
 
+	r->paths = calloc(o->n_trackers, sizeof(*r->paths));
+	if (!r->paths) {
+		cli_error("out of memory");
+		return CLI_EXIT_RUNTIME;
+	}
 	for (size_t i = 0; code == CLI_EXIT_OK && i < o->n_trackers; i++) {
 		if (!is_bpf_object_arg(o->trackers[i]))
 			continue;
 		any = true;
+		r->paths[i] = o->trackers[i];
 		code = bpf_object_load(r->ctx, o->trackers[i], &o->objs, &o->trackers[i]);
 	}
 	if (code == CLI_EXIT_OK && o->objs.any && !any)
@@ -113,7 +122,7 @@ static int create_trackers(struct run *r, const struct run_opts *o)
 		return CLI_EXIT_RUNTIME;
 	}
 	for (size_t i = 0; code == CLI_EXIT_OK && i < o->n_trackers; i++)
-		code = create_tracker(r, o, o->trackers[i]);
+		code = create_tracker(r, o, o->trackers[i], r->paths[i]);
 	return code;
 }
 
@@ -277,6 +286,7 @@ static int run_trackers(const struct global_opts *g, struct run_opts *o)
 	eun_metrics_free(r.metrics);
 	eun_ctx_free(r.ctx);
 	free(r.trackers);
+	free(r.paths);
 	return code;
 }
 
