@@ -5,7 +5,8 @@
  *  - openperf: a perf buffer and a struct from a header (--event-header):
  *    every field of an open of a unique file, the header built in user
  *    space (pid, uid, comm from the struct; cgroup, namespaces from /proc),
- *    the user-space pid filter, a global set from config;
+ *    the user-space pid filter, a global set from config; the cgroup,
+ *    comm and uid filters in user space, on a child moved into a cgroup;
  *  - openperf with a schema whose size exceeds the samples: decode errors
  *    and one error message naming the object, map and sizes;
  *  - execring: a ring buffer named by EUN_EXPORT_EVENT(): an exec;
@@ -206,6 +207,105 @@ static void test_perf_buffer_header(void)
 	eun_ctx_free(ctx);
 	printf("ok: openperf (perf buffer, --event-header): open of %s (fd %d) and -ENOENT\n",
 	       w.existing, w.fd);
+}
+
+/* ---- the common filters in user space: cgroup, comm, uid ---- */
+
+struct filtered {
+	struct eun_tracker *cg, *comm, *uid;
+	pid_t child;
+	char child_path[256], parent_path[256];
+	uint64_t cgroup_id;
+	int cg_events, comm_events, uid_events;
+	bool done;
+};
+
+static int on_filtered(const struct eun_event *ev, void *cookie)
+{
+	struct filtered *f = cookie;
+	struct eun_tracker *t = eun_event_tracker(ev);
+
+	if (t == f->comm)
+		f->comm_events++;
+	else if (t == f->uid)
+		f->uid_events++;
+	if (t != f->cg)
+		return 0;
+	f->cg_events++;
+	ITEST_CHECK(eun_event_pid(ev) == (uint32_t)f->child, "pid %u is not in the cgroup",
+		    eun_event_pid(ev));
+	ITEST_CHECK(eun_event_cgroup_id(ev) == f->cgroup_id, "cgroup id %llu, want %llu",
+		    (unsigned long long)eun_event_cgroup_id(ev), (unsigned long long)f->cgroup_id);
+	ITEST_CHECK(!text_is(ev, "fname", f->parent_path), "the parent's open passed");
+	f->done |= text_is(ev, "fname", f->child_path);
+	return 0;
+}
+
+static struct eun_tracker *new_filtered(struct eun_ctx *ctx, const char *key, const char *value)
+{
+	char uid[16];
+
+	snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
+	struct eun_config_entry cfg[] = { { key, value }, { "uid", uid } };
+
+	return itest_start(ctx, "filtered", cfg, strcmp(key, "uid") ? 2 : 1);
+}
+
+static void test_user_space_filters(void)
+{
+	EUN_OPTS(eun_bpf_object_opts, o, .event_header = EUN_TEST_BPFOBJ_SRC "/openperf.h",
+		 .name = "filtered");
+	struct eun_ctx *ctx = itest_ctx();
+	struct filtered f = { 0 };
+	char dir[4096], rel[128], procs[4200], pid[16], c;
+	int to_child[2], from_child[2], fd, status;
+	struct stat st;
+	FILE *fp;
+
+	snprintf(rel, sizeof(rel), "/eun-bpfobj-%d", (int)getpid());
+	snprintf(dir, sizeof(dir), "%s%s", itest_cgroup_v2(), rel);
+	ITEST_CHECK(mkdir(dir, 0755) == 0 && stat(dir, &st) == 0, "mkdir %s: %s", dir, strerror(errno));
+	f.cgroup_id = (uint64_t)st.st_ino;
+	snprintf(f.child_path, sizeof(f.child_path), "%s/cg-child-%d", itest_tmpdir(), (int)getpid());
+	snprintf(f.parent_path, sizeof(f.parent_path), "%s/cg-parent-%d", itest_tmpdir(), (int)getpid());
+	ITEST_CHECK(pipe(to_child) == 0 && pipe(from_child) == 0, "pipe");
+	f.child = fork();
+	ITEST_CHECK(f.child >= 0, "fork");
+	if (f.child == 0) {
+		if (read(to_child[0], &c, 1) != 1)
+			_exit(1);
+		fd = open(f.child_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		_exit(fd < 0 || write(from_child[1], "x", 1) != 1);
+	}
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	fp = fopen(procs, "w");
+	ITEST_CHECK(fp && fprintf(fp, "%d\n", (int)f.child) > 0 && fclose(fp) == 0,
+		    "moving %d into %s: %s", (int)f.child, dir, strerror(errno));
+
+	load(ctx, "openperf", &o);
+	eun_ctx_set_event_fn(ctx, on_filtered, &f);
+	f.cg = new_filtered(ctx, "cgroup", rel);                 /* the child, by its cgroup */
+	f.comm = new_filtered(ctx, "comm", "no-such-comm");      /* nobody */
+	snprintf(pid, sizeof(pid), "%u", (unsigned)getuid() + 4242);
+	f.uid = new_filtered(ctx, "uid", pid);                   /* nobody */
+	fd = open(f.parent_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	ITEST_CHECK(fd >= 0, "open");
+	close(fd);
+	ITEST_CHECK(write(to_child[1], "x", 1) == 1 && read(from_child[0], &c, 1) == 1, "child");
+	ITEST_CHECK(itest_poll_until(ctx, &f.done), "no open of the child in %s passed the cgroup "
+		    "filter (%d events)", rel, f.cg_events);
+	for (int i = 0; i < 3; i++) /* what the other two trackers might still deliver */
+		eun_ctx_poll(ctx, 50);
+	ITEST_CHECK(f.comm_events == 0 && f.uid_events == 0, "%d events passed comm=no-such-comm, "
+		    "%d passed a uid nobody has", f.comm_events, f.uid_events);
+	waitpid(f.child, &status, 0);
+	eun_ctx_free(ctx);
+	ITEST_CHECK(rmdir(dir) == 0, "rmdir %s: %s", dir, strerror(errno));
+	close(to_child[0]);
+	close(to_child[1]);
+	close(from_child[0]);
+	close(from_child[1]);
+	printf("ok: user-space filters: cgroup %s (%d events), comm and uid (none)\n", rel, f.cg_events);
 }
 
 /* ---- a schema that does not fit the samples ---- */
@@ -599,6 +699,7 @@ int main(void)
 {
 	itest_require_kernel();
 	test_perf_buffer_header();
+	test_user_space_filters();
 	test_schema_too_big();
 	test_ring_annotation();
 	test_snapshots();

@@ -193,6 +193,22 @@ START_TEST(header_gives_the_layout)
 }
 END_TEST
 
+START_TEST(header_needs_clang)
+{
+	struct eun_ctx *ctx = ctx_new();
+	EUN_OPTS(eun_bpf_object_opts, o, .event_header = src("openperf.h"));
+	const char *bad = write_file("bad.h", "struct event { int x; oops };\n");
+	EUN_OPTS(eun_bpf_object_opts, b, .event_header = bad);
+
+	setenv("EUNOMIA_CLANG", "/nonexistent/clang", 1);
+	load_fails(ctx, obj("openperf"), &o, ENOENT, "openperf.h: reading it needs clang, which is "
+		   "not installed (apt-get install clang)", NULL);
+	unsetenv("EUNOMIA_CLANG");
+	load_fails(ctx, obj("openperf"), &b, EINVAL, "bad.h does not compile", "oops", NULL);
+	eun_ctx_free(ctx);
+}
+END_TEST
+
 START_TEST(config_values_must_fit_their_globals)
 {
 	struct eun_ctx *ctx = ctx_new();
@@ -403,6 +419,7 @@ int main(void)
 	tcase_add_test(tc, no_btf_no_output_not_bpf);
 	tcase_add_test(tc, perf_buffer_needs_a_layout);
 	tcase_add_test(tc, header_gives_the_layout);
+	tcase_add_test(tc, header_needs_clang);
 	tcase_add_test(tc, config_values_must_fit_their_globals);
 	tcase_add_test(tc, annotations_name_the_struct);
 	tcase_add_test(tc, export_comment_beside_the_object);
