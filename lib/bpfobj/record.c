@@ -136,14 +136,13 @@ static bool header_finish(struct inst *in, const struct output *out, struct eun_
 long record_from_sample(struct inst *in, size_t oi, const void *sample, void *out)
 {
 	const struct output *o = &in->o->outs[oi];
-	struct eun_record_header h;
+	struct eun_record_header *h = out; /* out is aligned as malloc() aligns */
 
-	header_from_roles(in, o, sample, &h);
-	if (!header_finish(in, o, &h))
+	header_from_roles(in, o, sample, h);
+	if (!header_finish(in, o, h))
 		return 0;
-	memcpy(out, &h, sizeof(h));
-	memcpy((char *)out + sizeof(h), sample, o->lay.size);
-	return (long)(sizeof(h) + o->lay.size);
+	memcpy((char *)out + sizeof(*h), sample, o->lay.size);
+	return (long)(sizeof(*h) + o->lay.size);
 }
 
 long record_build(struct inst *in, size_t oi, const void *sample, size_t len, void *out, size_t cap)
