@@ -63,6 +63,15 @@ struct abi_layout_entry {
 #define ABI_LAYOUT_1_2_ENTRIES                                                 \
 	ABI_LAYOUT_1_1_ENTRIES, ABI_OFF(eun_host, set_error_errno)
 
+/* 1.3 adds three optional operations at the end of the descriptor. */
+#define ABI_LAYOUT_1_3_ENTRIES                                                 \
+	ABI_LAYOUT_1_2_ENTRIES, ABI_OFF(eun_plugin_desc, poll_fd),             \
+	ABI_OFF(eun_plugin_desc, poll), ABI_OFF(eun_plugin_desc, kernel_drops)
+
+/* The same table built from the frozen v1.3 headers (layout_v1_3.c). */
+extern const struct abi_layout_entry abi_layout_v1_3[];
+extern const size_t abi_layout_v1_3_count;
+
 /* The same table built from the frozen v1.0 headers (layout_v1_0.c). */
 extern const struct abi_layout_entry abi_layout_v1_0[];
 extern const size_t abi_layout_v1_0_count;

@@ -23,6 +23,7 @@
 static const struct abi_layout_entry layout_now_1_0[] = { ABI_LAYOUT_1_0_ENTRIES };
 static const struct abi_layout_entry layout_now_1_1[] = { ABI_LAYOUT_1_1_ENTRIES };
 static const struct abi_layout_entry layout_now_1_2[] = { ABI_LAYOUT_1_2_ENTRIES };
+static const struct abi_layout_entry layout_now_1_3[] = { ABI_LAYOUT_1_3_ENTRIES };
 
 /* Every member a frozen table measured is where it was; sized structs may only grow. */
 static void check_layout(const struct abi_layout_entry *frozen, size_t n_frozen,
@@ -41,6 +42,13 @@ static void check_layout(const struct abi_layout_entry *frozen, size_t n_frozen,
 				      old->value, now[i].value);
 	}
 }
+
+START_TEST(current_headers_keep_1_3_layout)
+{
+	check_layout(abi_layout_v1_3, abi_layout_v1_3_count, layout_now_1_3,
+		     sizeof(layout_now_1_3) / sizeof(layout_now_1_3[0]));
+}
+END_TEST
 
 START_TEST(current_headers_keep_1_2_layout)
 {
@@ -276,6 +284,7 @@ static Suite *abi_suite(void)
 
 	tcase_add_test(tc, current_headers_keep_1_0_layout);
 	tcase_add_test(tc, current_headers_keep_1_1_layout);
+	tcase_add_test(tc, current_headers_keep_1_3_layout);
 	tcase_add_test(tc, current_headers_keep_1_2_layout);
 	tcase_add_test(tc, v1_2_and_v1_1_plugins_load);
 	tcase_add_test(tc, v1_2_create_error_carries_errno);
